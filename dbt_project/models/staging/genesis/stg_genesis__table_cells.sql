@@ -1,0 +1,36 @@
+-- One row per value cell of every loaded GENESIS table, with the lineage of its file.
+-- Renaming and casting only; the reporting year is the year of the Stichtag or the (first) calendar year.
+with cells as (
+    select * from {{ source('raw', 'genesis_table_cells') }}
+),
+
+files as (
+    select sha256, file_name, loaded_at, is_synthetic from {{ source('raw', 'source_files') }}
+)
+
+select
+    cells.table_code,
+    cells.stand,
+    cells.period as period_label,
+    cast(
+        case
+            when regexp_matches(cells.period, '^\d{2}\.\d{2}\.\d{4}$') then right(cells.period, 4)
+            else left(cells.period, 4)
+        end as integer
+    ) as year,
+    cells.region_code as ags,
+    cells.region_label,
+    cells.level,
+    cells.dimensions,
+    cells.measure,
+    cells.unit,
+    cells.value,
+    cells.flag,
+    cells.source_line,
+    cells.source_column,
+    cells.file_sha256,
+    files.file_name,
+    files.loaded_at,
+    files.is_synthetic
+from cells
+inner join files on files.sha256 = cells.file_sha256

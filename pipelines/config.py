@@ -1,0 +1,67 @@
+"""Runtime configuration: every path the pipeline touches, from environment variables with defaults.
+
+IM_SOURCES_DIR (default `sources/`) holds inbox/, archive/ and quarantine/.
+IM_DATA_DIR (default `data/`) holds the warehouse, the serving snapshot and Dagster's run history.
+Relative values are taken relative to the project root, so commands behave the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def _dir_from_env(name: str, default: str) -> Path:
+    path = Path(os.environ.get(name) or default).expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path)
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources_dir: Path
+    data_dir: Path
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.sources_dir / "inbox"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.sources_dir / "archive"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.sources_dir / "quarantine"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def serving_path(self) -> Path:
+        return self.data_dir / "serving.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster"
+
+    def ensure_dirs(self) -> None:
+        for directory in (self.inbox_dir, self.archive_dir, self.quarantine_dir, self.data_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+
+
+def get_settings() -> Settings:
+    """Read the settings anew on every call: tests and scripts change the environment between runs."""
+    return Settings(
+        sources_dir=_dir_from_env("IM_SOURCES_DIR", "sources"),
+        data_dir=_dir_from_env("IM_DATA_DIR", "data"),
+    )
+
+
+def export_for_dbt(settings: Settings) -> None:
+    """dbt runs as a subprocess and finds the warehouse through profiles.yml, which reads this variable."""
+    os.environ["IM_WAREHOUSE_PATH"] = str(settings.warehouse_path)
