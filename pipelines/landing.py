@@ -23,13 +23,11 @@ import duckdb
 import pandas as pd
 
 from pipelines.config import Settings
+from pipelines.demo.generator import DEMO_MARKER
 from pipelines.readers.errors import ReaderError
 from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
 
 log = logging.getLogger(__name__)
-
-# The copyright line of every file written by the demo generator carries this marker (pipelines/demo/generator.py).
-DEMO_MARKER = "Demodaten (synthetisch)"
 
 WAREHOUSE_DDL = """
 create schema if not exists raw;
