@@ -17,21 +17,29 @@ DEMO_BANNER = (
 st.set_page_config(page_title="Integrationsmonitor NRW", page_icon="📊", layout="wide")
 
 
+def _stand_text(stands: pd.Series) -> str:
+    """One Stand, or the range of Stände when a chart spans several downloads (one per reporting year)."""
+    stands = stands.dropna().sort_values()
+    if stands.empty:
+        return "Stand unbekannt"
+    first, last = stands.iloc[0].to_pydatetime(), stands.iloc[-1].to_pydatetime()
+    if first == last:
+        return format_stand(first)
+    return f"Stände {first:%d.%m.%Y} bis {last:%d.%m.%Y} (je Berichtsjahr ein Download)"
+
+
 def source_note(indicator: dict, shown: pd.DataFrame) -> str:
-    """Definition, source tables with their Stand, and the licence, for the rows a chart shows."""
-    parts = []
+    """Definition, source tables with their Stand, caveats and licence for the rows a chart shows."""
+    lines = [f"**Definition:** {indicator['definition_de']}"]
     for role, label in (("numerator", "Zähler"), ("denominator", "Nenner")):
-        sources = shown[[f"{role}_source_table", f"{role}_stand"]].drop_duplicates().sort_values(f"{role}_source_table")
         tables = "; ".join(
-            f"Tabelle {row[f'{role}_source_table']} ({format_stand(pd.Timestamp(row[f'{role}_stand']).to_pydatetime() if pd.notna(row[f'{role}_stand']) else None)})"
-            for _, row in sources.iterrows()
+            f"Tabelle {table} ({_stand_text(part[f'{role}_stand'])})"
+            for table, part in shown.groupby(f"{role}_source_table")
         )
-        parts.append(f"{label}: {indicator[f'{role}_de']} – {tables}")
-    return (
-        f"**Definition:** {indicator['definition_de']}  \n"
-        + "  \n".join(f"**{part.split(':', 1)[0]}:**{part.split(':', 1)[1]}" for part in parts)
-        + f"  \n**Hinweis:** {indicator['caveats_de']}  \n**Lizenz:** {indicator['licence_de']}"
-    )
+        lines.append(f"**{label}:** {indicator[f'{role}_de']} – {tables}")
+    lines.append(f"**Hinweis:** {indicator['caveats_de']}")
+    lines.append(f"**Lizenz:** {indicator['licence_de']}")
+    return "  \n".join(lines)
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
