@@ -1,35 +1,51 @@
-"""The Dagster code location: land -> check -> dbt -> publish, as one asset graph.
+"""The Dagster code location: pull -> land -> check -> dbt -> publish, as one asset graph.
 
 Every asset that writes the warehouse runs in the concurrency pool "warehouse" (limit 1, set in the instance's
-dagster.yaml by `make`): DuckDB allows a single writer and dbt-duckdb holds the lock for the whole `dbt build`.
+dagster.yaml by pipelines/run.py): DuckDB allows a single writer and dbt-duckdb holds the lock for the whole
+`dbt build`. A sensor starts the pipeline when files appear in the inbox; a schedule pulls the catalogue's tables
+from the GENESIS web service every night (when credentials are configured) and runs the pipeline.
 """
 
+import hashlib
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from dagster import (
     AssetCheckResult,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
     Definitions,
     MaterializeResult,
     MetadataValue,
+    RunRequest,
+    ScheduleDefinition,
+    SensorEvaluationContext,
+    SkipReason,
     asset,
     asset_check,
     define_asset_job,
     multi_asset,
+    sensor,
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
 
+from pipelines.catalogue import source_catalogue
 from pipelines.config import DBT_PROJECT_DIR, export_for_dbt, get_settings
-from pipelines.landing import connect_warehouse, land_inbox
+from pipelines.landing import connect_warehouse, inbox_files, land_inbox
 from pipelines.publish import publish_snapshot
 
 WAREHOUSE_POOL = "warehouse"
 RAW_CELLS = AssetKey(["raw", "genesis_table_cells"])
+RAW_BA = AssetKey(["raw", "ba_cells"])
 RAW_FILES = AssetKey(["raw", "source_files"])
+RAW_REJECTED = AssetKey(["raw", "rejected_files"])
+PULLED = AssetKey(["inbox", "genesis_pull"])
 
 # dagster-dbt calls the `dbt` executable: use the one installed next to this interpreter, so that
 # `.venv/bin/python -m pipelines.run` works without an activated virtual environment.
@@ -55,17 +71,56 @@ if _manifest_is_stale():
     dbt_project.preparer.prepare(dbt_project)
 
 
+@asset(
+    key=PULLED,
+    group_name="pull",
+    description=(
+        "Downloads the catalogue's tables from the GENESIS web service (Regionaldatenbank, Landesdatenbank NRW) "
+        "into inbox/pulled/ when credentials are configured (IM_GENESIS_*_USER / _PASSWORD); portals without "
+        "credentials are skipped. A failed download is reported and leaves the inbox as it was."
+    ),
+)
+def genesis_pull(context: AssetExecutionContext) -> MaterializeResult:
+    from pipelines.pull.genesis_api import PullRequest, pull_to_inbox
+
+    start_year = int(os.environ.get("IM_PULL_START_YEAR", date.today().year - 2))
+    requests = [
+        PullRequest(portal_id=spec.pull, table_code=spec.id, start_year=start_year, regional_key="05*")
+        for spec in source_catalogue().values()
+        if spec.pull and spec.verified
+    ]
+    report = pull_to_inbox(requests, get_settings().inbox_dir)
+    for failure in report.failed:
+        context.log.warning(f"Abruf fehlgeschlagen: {failure}")
+    return MaterializeResult(
+        metadata={
+            "pulled": len(report.pulled),
+            "skipped_without_credentials": len(report.skipped),
+            "failed": MetadataValue.json([str(failure) for failure in report.failed]),
+        }
+    )
+
+
 LANDING_DESCRIPTION = (
-    "Lands every file in the inbox: detects the format, parses it, archives the original bytes "
-    "(content-addressed), writes the NRW cells with lineage (file, sha256, table code, Stand, loaded_at) "
-    "and removes the file from the inbox. Unreadable files go to quarantine/ with a German report."
+    "Lands every file in the inbox: recognises the format by content, parses it, validates it with the source's "
+    "Great Expectations suite, archives the original bytes (content-addressed), writes the rows with lineage "
+    "(file, sha256, table code, Stand, loaded_at) and removes the file from the inbox. Files that cannot be read "
+    "or fail validation go to quarantine/ with a German report."
 )
 
 
 @multi_asset(
     specs=[
-        AssetSpec(RAW_CELLS, group_name="land", description=LANDING_DESCRIPTION),
-        AssetSpec(RAW_FILES, group_name="land", description="Lineage of every loaded file (one row per file)."),
+        AssetSpec(RAW_CELLS, group_name="land", deps=[PULLED], description=LANDING_DESCRIPTION),
+        AssetSpec(RAW_BA, group_name="land", deps=[PULLED], description="Cells of the BA tables (CSV and Excel)."),
+        AssetSpec(RAW_FILES, group_name="land", deps=[PULLED], description="Lineage of every loaded file."),
+        AssetSpec(RAW_REJECTED, group_name="land", deps=[PULLED], description="Rejected files and why."),
+    ],
+    check_specs=[
+        AssetCheckSpec("gx_genesis_suites", asset=RAW_CELLS, blocking=True,
+                       description="Great Expectations suite of every GENESIS source over all loaded rows."),
+        AssetCheckSpec("gx_ba_suites", asset=RAW_BA, blocking=True,
+                       description="Great Expectations suite of every BA source over all loaded rows."),
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -73,7 +128,7 @@ def land_inbox_files(context: AssetExecutionContext):
     settings = get_settings()
     report = land_inbox(settings)
     for name in report.rejected:
-        context.log.warning(f"Rejected (see quarantine/): {name}")
+        context.log.warning(f"Abgelehnt (siehe quarantine/): {name}")
     yield MaterializeResult(
         asset_key=RAW_CELLS,
         metadata={
@@ -81,31 +136,63 @@ def land_inbox_files(context: AssetExecutionContext):
             "files_already_loaded": len(report.already_loaded),
             "files_rejected": len(report.rejected),
             "rows_written": report.rows_written,
-            "loaded": MetadataValue.json(report.loaded),
+            "loaded": MetadataValue.json(report.loaded[:200]),
             "rejected": MetadataValue.json(report.rejected),
         },
     )
-    yield MaterializeResult(asset_key=RAW_FILES, metadata={"files_loaded": len(report.loaded)})
+    for key in (RAW_BA, RAW_FILES, RAW_REJECTED):
+        yield MaterializeResult(asset_key=key)
+    # The blocking checks run the validation suites over everything loaded so far (not only this run's files),
+    # and render the Data Docs that the dashboard links.
+    for check_name, key, result in _validate_raw_tables(settings):
+        yield AssetCheckResult(
+            check_name=check_name,
+            asset_key=key,
+            passed=result["passed"],
+            metadata={k: v for k, v in result.items() if k != "passed"},
+        )
 
 
-@asset_check(asset=RAW_CELLS, blocking=True, description="Every landed cell belongs to a file with lineage, and no file holds the same cell twice.")
-def raw_cells_have_lineage_and_unique_keys() -> AssetCheckResult:
-    connection = connect_warehouse(get_settings())
+def _validate_raw_tables(settings):
+    from pipelines.validation import ba_frames, ba_rules, docs_dir, genesis_frames, genesis_rules, run_suite
+
+    connection = connect_warehouse(settings, read_only=True)
+    try:
+        genesis = connection.execute("select * from raw.genesis_table_cells").df()
+        ba = connection.execute("select * from raw.ba_cells").df()
+    finally:
+        connection.close()
+    for check_name, key, rows, source_column, build, rules in (
+        ("gx_genesis_suites", RAW_CELLS, genesis, "table_code", genesis_frames, genesis_rules),
+        ("gx_ba_suites", RAW_BA, ba, "source_id", ba_frames, ba_rules),
+    ):
+        failed: dict[str, list[str]] = {}
+        evaluated = 0
+        for source_id, part in rows.groupby(source_column) if len(rows) else []:
+            spec = source_catalogue().get(source_id)
+            result = run_suite(f"{source_id}.raw", rules(), build(part, spec), docs_dir=docs_dir(settings))
+            evaluated += result.evaluated
+            if not result.success:
+                failed[source_id] = result.failed_expectations
+        yield check_name, key, {
+            "passed": not failed,
+            "rows_validated": evaluated,
+            "failed_sources": MetadataValue.json(failed),
+            "data_docs": str(docs_dir(settings)),
+        }
+
+
+@asset_check(asset=RAW_CELLS, blocking=True, description="Every landed cell belongs to a file with lineage.")
+def raw_cells_have_lineage() -> AssetCheckResult:
+    connection = connect_warehouse(get_settings(), read_only=True)
     try:
         orphans = connection.execute(
             "select count(*) from raw.genesis_table_cells c "
             "where not exists (select 1 from raw.source_files f where f.sha256 = c.file_sha256)"
         ).fetchone()[0]
-        duplicates = connection.execute(
-            "select count(*) from (select 1 from raw.genesis_table_cells "
-            "group by file_sha256, period, region_code, dimensions, measure having count(*) > 1)"
-        ).fetchone()[0]
     finally:
         connection.close()
-    return AssetCheckResult(
-        passed=orphans == 0 and duplicates == 0,
-        metadata={"cells_without_file": orphans, "duplicate_cell_keys": duplicates},
-    )
+    return AssetCheckResult(passed=orphans == 0, metadata={"cells_without_file": orphans})
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
@@ -116,8 +203,10 @@ def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliRe
 
 @asset(
     deps=[
-        get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
-        for model in ("indicator_values", "indicators", "dim_districts")
+        *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
+          for model in ("indicator_values", "indicators", "dim_districts")),
+        RAW_FILES,
+        RAW_REJECTED,
     ],
     group_name="publish",
     pool=WAREHOUSE_POOL,
@@ -132,11 +221,38 @@ def serving_snapshot(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"path": str(settings.serving_path), **{f"rows_{k}": v for k, v in counts.items()}})
 
 
-full_pipeline = define_asset_job("full_pipeline", selection="*", description="Land the inbox, check, run dbt, publish.")
+full_pipeline = define_asset_job(
+    "full_pipeline", selection="*", description="Pull (if configured), land the inbox, check, run dbt, publish."
+)
+
+
+@sensor(job=full_pipeline, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+        description="Starts the pipeline when files are waiting in the inbox.")
+def inbox_sensor(context: SensorEvaluationContext):
+    waiting = inbox_files(get_settings().inbox_dir)
+    if not waiting:
+        return SkipReason("Posteingang leer")
+    # One run per distinct set of waiting files: the same files never start a second run.
+    fingerprint = hashlib.sha256(
+        "\n".join(f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in waiting).encode()
+    ).hexdigest()
+    return RunRequest(run_key=fingerprint, tags={"trigger": "inbox", "files": str(len(waiting))})
+
+
+nightly_pull = ScheduleDefinition(
+    name="nightly_pull_and_load",
+    job=full_pipeline,
+    cron_schedule="0 5 * * *",
+    execution_timezone="Europe/Berlin",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Pulls the catalogue's tables from the GENESIS web service and runs the pipeline.",
+)
 
 defs = Definitions(
-    assets=[land_inbox_files, integrationsmonitor_dbt_assets, serving_snapshot],
-    asset_checks=[raw_cells_have_lineage_and_unique_keys],
+    assets=[genesis_pull, land_inbox_files, integrationsmonitor_dbt_assets, serving_snapshot],
+    asset_checks=[raw_cells_have_lineage],
     jobs=[full_pipeline],
+    sensors=[inbox_sensor],
+    schedules=[nightly_pull],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
 )

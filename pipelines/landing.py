@@ -1,11 +1,12 @@
-"""Land inbox files in the warehouse: detect the format, parse, archive the original bytes, write raw rows
-with lineage, take the file out of the inbox. Plain functions; Dagster only calls `land_inbox`.
+"""Land inbox files in the warehouse: recognise the format, parse, validate, archive the original bytes, write raw
+rows with lineage, take the file out of the inbox. Plain functions; Dagster only calls `land_inbox`.
 
 Safety rules:
 - A file's rows and its lineage row are written in one transaction: a file is loaded completely or not at all.
 - The original bytes are archived (content-addressed) before the transaction commits, and the inbox copy is removed
   only after it: a run killed at any point is simply run again (a file whose sha256 is already loaded is skipped).
-- A file that cannot be read goes to quarantine/ with a report in German; nothing already loaded is touched.
+- A file that cannot be read, or whose rows fail its source's validation suite (pipelines/validation.py), goes to
+  quarantine/ with a German report; nothing already loaded is touched.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ import duckdb
 import pandas as pd
 
 from pipelines.config import Settings
-from pipelines.demo.generator import DEMO_MARKER
+from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract
 from pipelines.readers.errors import ReaderError
-from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ create table if not exists raw.source_files (
     archive_path  varchar not null,
     size_bytes    bigint not null,
     reader        varchar not null,
+    source_id     varchar not null,
+    family        varchar not null,
     table_code    varchar not null,
     title         varchar,
     stand         timestamp,
@@ -63,6 +65,19 @@ create table if not exists raw.genesis_table_cells (
     source_line   integer not null,
     source_column integer not null
 );
+create table if not exists raw.ba_cells (
+    file_sha256   varchar not null,
+    source_id     varchar not null,
+    period        varchar not null,
+    region_code   varchar,
+    region_label  varchar,
+    row_label     varchar not null,
+    measure       varchar not null,
+    value         double,
+    flag          varchar,
+    source_line   integer not null,
+    source_column integer not null
+);
 create table if not exists raw.rejected_files (
     sha256           varchar not null,
     file_name        varchar not null,
@@ -71,9 +86,18 @@ create table if not exists raw.rejected_files (
     message_de       varchar not null,
     detail           varchar not null,
     line             integer,
-    "column"         integer
+    "column"         integer,
+    value            varchar
 );
 """
+
+# Column order of each raw table, so that a frame is inserted by name whatever its column order.
+RAW_COLUMNS = {
+    GENESIS_CELLS: ["file_sha256", "table_code", "stand", "period", "region_code", "region_label", "level",
+                    "dimensions", "measure", "unit", "value", "flag", "source_line", "source_column"],
+    BA_CELLS: ["file_sha256", "source_id", "period", "region_code", "region_label", "row_label", "measure", "value",
+               "flag", "source_line", "source_column"],
+}
 
 
 @dataclass
@@ -84,13 +108,18 @@ class LandingReport:
     rows_written: int = 0
 
 
-def is_nrw_region(region_code: str) -> bool:
-    """NRW's AGS start with 05; its Jugendämter are coded JH05..."""
-    return region_code.startswith("05") or region_code.startswith("JH05")
+@dataclass
+class _Candidate:
+    path: Path
+    relative_name: str
+    data: bytes
+    sha256: str
+    extract: Extract
 
 
 def inbox_files(inbox_dir: Path) -> list[Path]:
-    """Every file anywhere under the inbox (readers recognise extracts by content, not by folder or name)."""
+    """Every file anywhere under the inbox (readers recognise extracts by content, not by folder or name).
+    Hidden files (a download or pull still being written as .name.part) are left alone."""
     if not inbox_dir.exists():
         return []
     return sorted(
@@ -100,8 +129,10 @@ def inbox_files(inbox_dir: Path) -> list[Path]:
     )
 
 
-def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
+def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if read_only:
+        return duckdb.connect(str(settings.warehouse_path), read_only=True)
     connection = duckdb.connect(str(settings.warehouse_path))
     connection.execute(WAREHOUSE_DDL)
     return connection
@@ -113,80 +144,102 @@ def land_inbox(settings: Settings) -> LandingReport:
     report = LandingReport()
     connection = connect_warehouse(settings)
     try:
+        candidates: list[_Candidate] = []
+        seen: set[str] = set()
         for path in inbox_files(settings.inbox_dir):
-            _land_one(connection, settings, path, report)
+            relative_name = str(path.relative_to(settings.inbox_dir))
+            data = path.read_bytes()
+            sha256 = hashlib.sha256(data).hexdigest()
+            already = connection.execute("select 1 from raw.source_files where sha256 = ?", [sha256]).fetchone()
+            if already or sha256 in seen:
+                log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
+                path.unlink()
+                report.already_loaded.append(relative_name)
+                continue
+            try:
+                extract = parse_extract(data)
+            except ReaderError as error:
+                _quarantine(connection, settings, path, sha256, error)
+                report.rejected.append(relative_name)
+                continue
+            seen.add(sha256)
+            candidates.append(_Candidate(path, relative_name, data, sha256, extract))
+
+        failures = _validate(candidates)
+        for candidate in candidates:
+            error = failures.get(candidate.sha256)
+            if error is not None:
+                _quarantine(connection, settings, candidate.path, candidate.sha256, error)
+                report.rejected.append(candidate.relative_name)
+                continue
+            _commit(connection, settings, candidate)
+            report.loaded.append(candidate.relative_name)
+            report.rows_written += candidate.extract.row_count
     finally:
         connection.close()
     return report
 
 
-def _land_one(connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, report: LandingReport) -> None:
-    relative_name = str(path.relative_to(settings.inbox_dir))
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
+def _validate(candidates: list[_Candidate]) -> dict[str, ReaderError]:
+    """Run each source's suite once over the rows of all its new files; the first violation per file rejects it."""
+    from pipelines.validation import ba_frames, ba_rules, genesis_frames, genesis_rules, run_suite
 
-    if connection.execute("select 1 from raw.source_files where sha256 = ?", [sha256]).fetchone():
-        log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
-        path.unlink()
-        report.already_loaded.append(relative_name)
-        return
+    suites = {GENESIS_CELLS: (genesis_frames, genesis_rules), BA_CELLS: (ba_frames, ba_rules)}
+    failures: dict[str, ReaderError] = {}
+    groups: dict[tuple[str, str], list[_Candidate]] = {}
+    for candidate in candidates:
+        for raw_table in candidate.extract.frames:
+            groups.setdefault((raw_table, candidate.extract.source.id), []).append(candidate)
+    for (raw_table, source_id), members in sorted(groups.items()):
+        if raw_table not in suites:
+            continue
+        build_frames, rules = suites[raw_table]
+        rows = pd.concat(
+            [member.extract.frames[raw_table].assign(file_sha256=member.sha256) for member in members],
+            ignore_index=True,
+        )
+        result = run_suite(f"{source_id}.landing", rules(), build_frames(rows, members[0].extract.source))
+        for violation in result.violations:
+            if violation.file_sha256 not in failures:
+                failures[violation.file_sha256] = ReaderError(
+                    violation.message_de
+                    + " Bitte die Datei prüfen und korrigiert erneut in den Posteingang legen.",
+                    violation.detail,
+                    line=violation.line,
+                    column=violation.column,
+                    value=violation.value,
+                )
+    return failures
 
-    try:
-        table = _parse(data)
-        cells = [cell for cell in table.cells if is_nrw_region(cell.region_code)]
-        if not cells:
-            raise ReaderError(
-                "Die Datei enthält keine Daten für Nordrhein-Westfalen (kein Regionalschlüssel beginnt mit 05). "
-                "Bitte die Tabelle für NRW oder für alle Kreise Deutschlands herunterladen.",
-                f"no region code starting with 05 among {len(table.cells)} cells",
-            )
-    except ReaderError as error:
-        _quarantine(connection, settings, path, data, sha256, error)
-        report.rejected.append(relative_name)
-        return
 
-    archive_path = _archive(settings, data, sha256, path.name)
-    frame = pd.DataFrame(
-        {
-            "file_sha256": sha256,
-            "table_code": table.table_code,
-            "stand": table.stand,
-            "period": [cell.period for cell in cells],
-            "region_code": [cell.region_code for cell in cells],
-            "region_label": [cell.region_label for cell in cells],
-            "level": [cell.level for cell in cells],
-            "dimensions": [list(cell.dimensions) for cell in cells],
-            "measure": [cell.measure for cell in cells],
-            "unit": [cell.unit for cell in cells],
-            "value": [cell.value for cell in cells],
-            "flag": [cell.flag for cell in cells],
-            "source_line": [cell.line for cell in cells],
-            "source_column": [cell.column for cell in cells],
-        }
-    )
-    is_synthetic = DEMO_MARKER in (table.copyright or "") or DEMO_MARKER in table.notes
+def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, candidate: _Candidate) -> None:
+    extract = candidate.extract
+    archive_path = _archive(settings, candidate.data, candidate.sha256, candidate.path.name)
     connection.execute("begin transaction")
     try:
+        for raw_table, frame in extract.frames.items():
+            rows = frame.assign(file_sha256=candidate.sha256)[RAW_COLUMNS[raw_table]]
+            connection.register("landing_rows", rows)
+            connection.execute(f"insert into raw.{raw_table} by name select * from landing_rows")
+            connection.unregister("landing_rows")
         connection.execute(
-            "insert into raw.genesis_table_cells select file_sha256, table_code, stand, period, region_code, "
-            "region_label, level, dimensions, measure, unit, value, flag, source_line, source_column from frame"
-        )
-        connection.execute(
-            "insert into raw.source_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.source_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                sha256,
-                path.name,
-                relative_name,
+                candidate.sha256,
+                candidate.path.name,
+                candidate.relative_name,
                 str(archive_path.relative_to(settings.sources_dir)),
-                len(data),
-                "genesis_table",
-                table.table_code,
-                table.title,
-                table.stand,
-                table.copyright,
-                is_synthetic,
-                table.encoding,
-                len(cells),
+                len(candidate.data),
+                extract.reader,
+                extract.source.id,
+                extract.source.family,
+                extract.table_code,
+                extract.title,
+                extract.stand,
+                extract.copyright,
+                extract.is_synthetic,
+                extract.encoding,
+                extract.row_count,
                 _now(),
             ],
         )
@@ -194,23 +247,10 @@ def _land_one(connection: duckdb.DuckDBPyConnection, settings: Settings, path: P
     except Exception:
         connection.execute("rollback")
         raise
-    path.unlink()
-    log.info("Loaded %s: table %s, Stand %s, %d NRW cells (sha256 %s)", relative_name, table.table_code, table.stand, len(cells), sha256)
-    report.loaded.append(relative_name)
-    report.rows_written += len(cells)
-
-
-def _parse(data: bytes) -> GenesisTable:
-    if not data.strip():
-        raise ReaderError("Die Datei ist leer.", "file is empty or whitespace only")
-    if is_genesis_table(data):
-        return read_genesis_table(data)
-    raise ReaderError(
-        "Das Dateiformat wurde nicht erkannt. Unterstützt werden Tabellen-CSV-Downloads aus GENESIS "
-        "(Landesdatenbank NRW, Regionaldatenbank Deutschland), deren erste Zeile mit »Tabelle:« oder "
-        "»GENESIS-Tabelle:« beginnt.",
-        f"no reader recognises the content; first bytes: {data[:80]!r}",
-        line=1,
+    candidate.path.unlink()
+    log.info(
+        "Loaded %s: %s (%s), Stand %s, %d rows (sha256 %s)",
+        candidate.relative_name, extract.source.id, extract.reader, extract.stand, extract.row_count, candidate.sha256,
     )
 
 
@@ -226,19 +266,22 @@ def _archive(settings: Settings, data: bytes, sha256: str, file_name: str) -> Pa
 
 
 def _quarantine(
-    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, data: bytes, sha256: str, error: ReaderError
+    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, sha256: str, error: ReaderError
 ) -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = settings.quarantine_dir / f"{stamp}_{path.name}"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(path), target)
-    position = ", ".join(
-        part for part in (f"Zeile {error.line}" if error.line else "", f"Spalte {error.column}" if error.column else "") if part
+    where = ", ".join(
+        part
+        for part in (f"Zeile {error.line}" if error.line else "", f"Spalte {error.column}" if error.column else "")
+        if part
     )
     report_text = (
         f"Datei: {path.name}\n"
         f"Abgelehnt am: {datetime.now():%d.%m.%Y %H:%M}\n"
-        + (f"Stelle: {position}\n" if position else "")
+        + (f"Stelle: {where}\n" if where else "")
+        + (f"Wert: {error.value}\n" if error.value else "")
         + f"Grund: {error.message_de}\n\n"
         f"Technische Details: {error.detail}\n"
     )
@@ -253,11 +296,14 @@ def _quarantine(
         encoding="utf-8",
     )
     connection.execute(
-        "insert into raw.rejected_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.rejected_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [sha256, path.name, str(target.relative_to(settings.sources_dir)), _now(), error.message_de, error.detail,
-         error.line, error.column],
+         error.line, error.column, error.value],
     )
-    log.error("Rejected %s -> %s: %s (line %s, column %s, value %r)", path.name, target, error.detail, error.line, error.column, error.value)
+    log.error(
+        "Rejected %s -> %s: %s (line %s, column %s, value %r)",
+        path.name, target, error.detail, error.line, error.column, error.value,
+    )
 
 
 def _now() -> datetime:

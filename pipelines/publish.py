@@ -20,11 +20,11 @@ SERVING_TABLES: dict[str, str] = {
     "indicators": "select * from wh.marts.indicators order by indicator_id",
     "districts": "select * from wh.marts.dim_districts order by ags",
     "source_files": (
-        "select file_name, table_code, title, stand, copyright, is_synthetic, row_count, loaded_at, sha256 "
+        "select file_name, source_id, family, reader, table_code, title, stand, copyright, is_synthetic, row_count, loaded_at, sha256 "
         "from wh.raw.source_files order by loaded_at"
     ),
     "rejected_files": (
-        "select file_name, rejected_at, message_de, line, \"column\" from wh.raw.rejected_files order by rejected_at"
+        "select file_name, rejected_at, message_de, line, \"column\", value from wh.raw.rejected_files order by rejected_at"
     ),
 }
 

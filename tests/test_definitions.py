@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
-from pipelines.definitions import WAREHOUSE_POOL, defs, raw_cells_have_lineage_and_unique_keys
+from pipelines.definitions import WAREHOUSE_POOL, defs, land_inbox_files, raw_cells_have_lineage
 
 
 def _graph():
@@ -22,6 +22,8 @@ def test_dbt_sources_map_onto_the_ingestion_asset_and_publish_is_last():
     graph = _graph()
     staging = graph.get(AssetKey(["staging", "stg_genesis__table_cells"]))
     assert {AssetKey(["raw", "genesis_table_cells"]), AssetKey(["raw", "source_files"])} <= staging.parent_keys
+    landing = graph.get(AssetKey(["raw", "genesis_table_cells"]))
+    assert AssetKey(["inbox", "genesis_pull"]) in landing.parent_keys
     publish = graph.get(AssetKey(["serving_snapshot"]))
     assert AssetKey(["marts", "indicator_values"]) in publish.parent_keys
     assert not publish.child_keys
@@ -34,8 +36,16 @@ def test_every_warehouse_writer_is_in_the_single_writer_pool():
         assert node.pools == {WAREHOUSE_POOL}, key
 
 
-def test_landing_check_is_blocking_and_registered():
-    [spec] = list(raw_cells_have_lineage_and_unique_keys.check_specs)
-    assert spec.asset_key == AssetKey(["raw", "genesis_table_cells"])
-    assert spec.blocking
-    assert spec.key in defs.resolve_asset_graph().asset_check_keys
+def test_validation_checks_are_blocking_and_registered():
+    registered = defs.resolve_asset_graph().asset_check_keys
+    specs = [*raw_cells_have_lineage.check_specs, *land_inbox_files.check_specs]
+    assert {spec.name for spec in specs} == {"raw_cells_have_lineage", "gx_genesis_suites", "gx_ba_suites"}
+    for spec in specs:
+        assert spec.blocking, spec.name
+        assert spec.key in registered
+
+
+def test_inbox_sensor_and_nightly_schedule_target_the_pipeline():
+    assert defs.resolve_sensor_def("inbox_sensor").job_name == "full_pipeline"
+    schedule = defs.resolve_schedule_def("nightly_pull_and_load")
+    assert schedule.job_name == "full_pipeline" and schedule.cron_schedule == "0 5 * * *"

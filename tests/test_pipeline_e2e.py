@@ -112,7 +112,7 @@ def test_rerun_with_the_same_files_changes_nothing_and_bad_file_keeps_last_snaps
     workspace.run_pipeline()
     assert workspace.serving("select * from indicator_values order by all") == before
     [report] = list((workspace.sources_dir / "quarantine").glob("*kaputt.csv.fehler.txt"))
-    assert "Dateiformat wurde nicht erkannt" in report.read_text(encoding="utf-8")
+    assert "Webseite (HTML)" in report.read_text(encoding="utf-8")
     assert workspace.serving("select file_name from rejected_files") == [("kaputt.csv",)]
     assert workspace.serving_path.stat().st_mtime_ns >= published_before
 

@@ -33,6 +33,7 @@ class SourceSpec:
     download_de: str
     pull: str | None
     verified: bool
+    match: str | None = None
 
 
 @cache

@@ -1,0 +1,217 @@
+"""From the bytes of one file to the rows it adds to the warehouse's raw tables.
+
+Recognises the format by content (never by file name), runs the matching reader, identifies the catalogue entry
+and checks the download against it (is the table supported, does its header have the expected measures, does it
+hold NRW data). Plain functions: the landing step (pipelines/landing.py) does the IO and the transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from pipelines.catalogue import SourceSpec, source_catalogue
+from pipelines.demo.generator import DEMO_MARKER
+from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, read_ba_excel
+from pipelines.readers.errors import ReaderError
+from pipelines.readers.genesis_flat import is_genesis_flat, read_genesis_flat
+from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
+
+GENESIS_CELLS = "genesis_table_cells"
+BA_CELLS = "ba_cells"
+
+
+@dataclass
+class Extract:
+    """One readable file: what it is (catalogue entry, Stand) and the rows it adds, per raw table."""
+
+    source: SourceSpec
+    reader: str
+    table_code: str
+    title: str | None
+    stand: datetime | None
+    copyright: str | None
+    encoding: str | None
+    is_synthetic: bool
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(frame) for frame in self.frames.values())
+
+
+def is_nrw_region(region_code: str | None) -> bool:
+    """NRW's AGS start with 05; its Jugendämter are coded JH05..."""
+    return bool(region_code) and (region_code.startswith("05") or region_code.startswith("JH05"))
+
+
+def parse_extract(data: bytes) -> Extract:
+    """Read one file; raise ReaderError (German message for the user) if it cannot be loaded."""
+    if not data.strip():
+        raise ReaderError("Die Datei ist leer (0 Byte oder nur Leerzeichen).", "file is empty or whitespace only")
+    for sniff, parse in _FORMATS:
+        if sniff(data):
+            return parse(data)
+    _explain_unrecognised(data)
+    raise ReaderError(
+        "Das Dateiformat wurde nicht erkannt. Unterstützt werden Tabellen-CSV und Flatfiles aus GENESIS "
+        "(Landesdatenbank NRW, Regionaldatenbank Deutschland, GENESIS-Online), CSV- und Excel-Tabellen der "
+        "Bundesagentur für Arbeit und die Vorlagen für Schul-, KiTa- und KI-Daten (siehe Daten & Qualität).",
+        f"no reader recognises the content; first bytes: {data[:80]!r}",
+        line=1,
+    )
+
+
+def _explain_unrecognised(data: bytes) -> None:
+    """Say what the file looks like when it is none of the supported formats."""
+    head = data[:2048]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:200:2].count(b"\x00") > 50:
+        raise ReaderError(
+            "Die Datei hat eine nicht unterstützte Zeichenkodierung (UTF-16). Bitte die Tabelle unverändert aus dem "
+            "Portal herunterladen (ISO-8859-1 oder UTF-8) und nicht in einem anderen Programm neu speichern.",
+            "UTF-16 byte order mark or interleaved NUL bytes",
+            line=1,
+        )
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
+        raise ReaderError(
+            "Die Datei ist eine Webseite (HTML), keine Tabelle – vermutlich eine Fehler- oder Anmeldeseite des "
+            "Portals, die beim Download gespeichert wurde. Bitte die Tabelle erneut herunterladen.",
+            "content starts with an HTML/XML tag",
+            line=1,
+        )
+    if b"\x00" in head or sum(byte < 9 or 13 < byte < 32 for byte in head) > 20:
+        raise ReaderError(
+            "Die Datei enthält Binärdaten und ist keine CSV- oder Excel-Tabelle. Bitte die Tabelle erneut "
+            "herunterladen oder die richtige Datei ablegen.",
+            "binary content (NUL or many control bytes in the first 2 KiB)",
+            line=1,
+        )
+
+
+def _genesis_extract(table: GenesisTable, reader: str) -> Extract:
+    spec = _catalogue_entry(table.table_code, reader)
+    cells = [cell for cell in table.cells if is_nrw_region(cell.region_code)]
+    if not cells:
+        raise ReaderError(
+            "Die Datei enthält keine Daten für Nordrhein-Westfalen (kein Regionalschlüssel beginnt mit 05). "
+            "Bitte die Tabelle für NRW oder für alle Kreise Deutschlands herunterladen.",
+            f"no region code starting with 05 among {len(table.cells)} cells",
+        )
+    _check_measures(spec, {cell.measure for cell in cells})
+    frame = pd.DataFrame(
+        {
+            "table_code": table.table_code,
+            "stand": table.stand,
+            "period": [cell.period for cell in cells],
+            "region_code": [cell.region_code for cell in cells],
+            "region_label": [cell.region_label for cell in cells],
+            "level": [cell.level for cell in cells],
+            "dimensions": [list(cell.dimensions) for cell in cells],
+            "measure": [cell.measure for cell in cells],
+            "unit": [cell.unit for cell in cells],
+            "value": [cell.value for cell in cells],
+            "flag": [cell.flag for cell in cells],
+            "source_line": [cell.line for cell in cells],
+            "source_column": [cell.column for cell in cells],
+        }
+    )
+    return Extract(
+        source=spec,
+        reader=reader,
+        table_code=table.table_code,
+        title=table.title,
+        stand=table.stand,
+        copyright=table.copyright,
+        encoding=table.encoding,
+        is_synthetic=DEMO_MARKER in (table.copyright or "") or DEMO_MARKER in table.notes,
+        frames={GENESIS_CELLS: frame},
+    )
+
+
+def _ba_extract(table: BaTable, reader: str) -> Extract:
+    described = " ".join([*table.metadata.keys(), *table.metadata.values(), *table.columns])
+    candidates = [
+        spec for spec in source_catalogue().values()
+        if spec.format == reader and spec.match and spec.match in described
+    ]
+    if not candidates:
+        raise ReaderError(
+            "Diese Tabelle der Bundesagentur für Arbeit wird (noch) nicht unterstützt. Unterstützt werden: "
+            + "; ".join(spec.title_de for spec in source_catalogue().values() if spec.format == reader) + ".",
+            f"no catalogue entry of format {reader} matches metadata {table.metadata!r}",
+        )
+    spec = candidates[0]
+    cells = [
+        cell for cell in table.cells
+        if is_nrw_region(cell.region_code or table.region_code) or (cell.region_code or table.region_code) == "DG"
+    ]
+    if not cells:
+        raise ReaderError(
+            "Die Datei enthält keine Daten für Nordrhein-Westfalen oder Deutschland insgesamt.",
+            f"no NRW or DG region among {len(table.cells)} cells",
+        )
+    _check_measures(spec, {cell.measure for cell in cells})
+    frame = pd.DataFrame(
+        {
+            "source_id": spec.id,
+            "period": table.period,
+            "region_code": [cell.region_code or table.region_code for cell in cells],
+            "region_label": [cell.region_label or table.region_label for cell in cells],
+            "row_label": [cell.row_label for cell in cells],
+            "measure": [cell.measure for cell in cells],
+            "value": [cell.value for cell in cells],
+            "flag": [cell.flag for cell in cells],
+            "source_line": [cell.line for cell in cells],
+            "source_column": [cell.column for cell in cells],
+        }
+    )
+    return Extract(
+        source=spec,
+        reader=reader,
+        table_code=spec.id,
+        title=table.metadata.get("Titel") or table.metadata.get("Indikator"),
+        stand=table.export_date,
+        copyright=table.copyright,
+        encoding="utf-8",
+        is_synthetic=DEMO_MARKER in described or DEMO_MARKER in (table.copyright or ""),
+        frames={BA_CELLS: frame},
+    )
+
+
+def _catalogue_entry(table_code: str, reader: str) -> SourceSpec:
+    spec = source_catalogue().get(table_code)
+    if spec is None or spec.format != reader:
+        supported = ", ".join(s.id for s in source_catalogue().values() if s.format == reader)
+        raise ReaderError(
+            f"Die Tabelle »{table_code}« wird (noch) nicht unterstützt. Unterstützte Tabellen in diesem Format: "
+            f"{supported}. Bitte prüfen, ob die richtige Tabelle heruntergeladen wurde.",
+            f"table code {table_code!r} is not in the source catalogue for reader {reader}",
+            line=1,
+            value=table_code,
+        )
+    return spec
+
+
+def _check_measures(spec: SourceSpec, measures: set[str]) -> None:
+    """A changed header: a measure the catalogue expects does not occur in any column header of the download."""
+    missing = [expected for expected in spec.measures if not any(expected in measure for measure in measures)]
+    if missing:
+        raise ReaderError(
+            f"Der Tabellenkopf von »{spec.id}« entspricht nicht dem erwarteten Aufbau: es fehlt "
+            + ", ".join(f"»{m}«" for m in missing)
+            + ". Gefunden: " + ", ".join(f"»{m}«" for m in sorted(measures)[:8])
+            + ". Vermutlich wurde die Tabelle mit anderen Merkmalen abgerufen oder ihr Aufbau hat sich geändert.",
+            f"expected measures {missing} missing from header measures {sorted(measures)}",
+        )
+
+
+_FORMATS: list[tuple[Callable[[bytes], bool], Callable[[bytes], Extract]]] = [
+    (is_genesis_table, lambda data: _genesis_extract(read_genesis_table(data), "genesis_table")),
+    (is_genesis_flat, lambda data: _genesis_extract(read_genesis_flat(data), "genesis_flat")),
+    (is_ba_csv, lambda data: _ba_extract(read_ba_csv(data), "ba_csv")),
+    (is_ba_excel, lambda data: _ba_extract(read_ba_excel(data), "ba_excel")),
+]

@@ -1,0 +1,283 @@
+"""Great Expectations suites per source: the one home of the validation rules.
+
+The same suites run twice:
+- in the landing step, on the rows of every new file (all new files of one source in one batch): a file with a
+  failing row goes to quarantine with a German message that names line, column and value;
+- as blocking Dagster asset checks on the whole raw tables: a failure stops the run before dbt and publishing,
+  so the dashboard keeps the last good data. These runs also render GX Data Docs (HTML) under
+  IM_DATA_DIR/validation/.
+
+Rules (DOMAIN.md §3.5, §3.6): known NRW region codes, non-negative counts, shares within 0-100, parts not above
+totals where the source is exact (not rounded), plausible period, no duplicate keys, required fields present.
+GX takes seconds to import: it is imported inside the functions that run a suite.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.catalogue import SourceSpec
+from pipelines.config import DBT_PROJECT_DIR, Settings
+
+# No network in this product's runs: GX's usage analytics stay off.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+EARLIEST_YEAR = 1990
+PERCENT_UNITS = {"Prozent", "%", "in %"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failing row of a file, in the words the user gets to read."""
+
+    file_sha256: str
+    message_de: str
+    detail: str
+    line: int | None
+    column: int | None
+    value: str | None
+
+
+@cache
+def known_region_codes() -> frozenset[str]:
+    """Every current NRW unit (seed nrw_districts), the Land, and the historic/pseudo units official tables list."""
+    codes = {"05"}
+    for seed in ("nrw_districts.csv", "nrw_historic_units.csv"):
+        with (DBT_PROJECT_DIR / "seeds" / seed).open(encoding="utf-8") as handle:
+            codes.update(row["ags"] for row in csv.DictReader(handle))
+    return frozenset(codes)
+
+
+_JUGENDAMT = re.compile(r"^JH(05\d{3})(999|\d{3})$")
+
+
+def region_ags(region_code: str) -> str:
+    """The AGS a region code stands for: a Kreisjugendamt JH<Kreis>999 -> Kreis, JH<Gemeinde> -> Gemeinde."""
+    match = _JUGENDAMT.match(region_code or "")
+    if not match:
+        return region_code
+    kreis, rest = match.groups()
+    return kreis if rest == "999" else kreis + rest
+
+
+def _year(period: str) -> int | None:
+    found = re.search(r"(\d{4})", period or "")
+    return int(found.group(1)) if found else None
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Frames the suites run on: the raw rows plus derived columns the expectations need.
+
+
+def genesis_frames(rows: pd.DataFrame, spec: SourceSpec | None) -> dict[str, pd.DataFrame]:
+    """'cells': one row per cell; 'parts': part/total pairs of the same row (only for exact sources)."""
+    cells = rows.drop(columns=["dimensions"], errors="ignore").copy()
+    cells["region_ags"] = cells["region_code"].map(region_ags)
+    cells["year"] = cells["period"].map(_year)
+    cells["dimension_key"] = rows["dimensions"].map(lambda dims: " | ".join(dims)) if "dimensions" in rows else ""
+    is_share = cells["unit"].isin(PERCENT_UNITS) | ((spec is not None) and spec.value_kind == "share")
+    cells["share_value"] = cells["value"].where(is_share)
+    frames = {"cells": cells}
+    if spec is not None and spec.exact:
+        frames["parts"] = _part_total_pairs(cells)
+    return frames
+
+
+def _part_total_pairs(cells: pd.DataFrame) -> pd.DataFrame:
+    """Within one row of a file, every measure 'X | part' beside 'X | Insgesamt' must not exceed it."""
+    split = cells["measure"].str.rsplit(" | ", n=1, expand=True)
+    if split.shape[1] < 2:
+        return pd.DataFrame(columns=["file_sha256", "source_line", "source_column", "part", "total", "part_measure"])
+    frame = cells.assign(prefix=split[0], last=split[1])
+    keys = ["file_sha256", "source_line", "prefix"]
+    totals = frame[frame["last"] == "Insgesamt"][keys + ["value"]].rename(columns={"value": "total"})
+    parts = frame[(frame["last"] != "Insgesamt") & frame["last"].notna()]
+    pairs = parts.merge(totals, on=keys)
+    pairs = pairs[pairs["value"].notna() & pairs["total"].notna()]
+    return pairs.rename(columns={"value": "part", "measure": "part_measure"})[
+        ["file_sha256", "source_line", "source_column", "part", "total", "part_measure"]
+    ].reset_index(drop=True)
+
+
+def ba_frames(rows: pd.DataFrame, spec: SourceSpec | None) -> dict[str, pd.DataFrame]:
+    cells = rows.copy()
+    cells["region_ags"] = cells["region_code"].map(lambda code: "05" if code == "DG" else region_ags(code))
+    is_share = cells["measure"].str.contains("%|Anteil|quote", case=False, regex=True)
+    cells["share_value"] = cells["value"].where(is_share)
+    return {"cells": cells}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The suites
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation with the German sentence that explains a failing row to the user."""
+
+    frame: str
+    expectation: object
+    message_de: str
+    value_column: str | None = None
+
+
+def genesis_rules() -> list[Rule]:
+    import great_expectations as gx
+
+    expect = gx.expectations
+    this_year = date.today().year
+    return [
+        Rule("cells", expect.ExpectColumnValuesToNotBeNull(column="period"),
+             "Zeile ohne Zeitangabe (Stichtag oder Jahr fehlt).", "period"),
+        Rule("cells", expect.ExpectColumnValuesToBeInSet(column="region_ags", value_set=sorted(known_region_codes())),
+             "Unbekannter Regionalschlüssel »{value}«: diese Einheit gibt es in NRW nicht.", "region_code"),
+        Rule("cells", expect.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+             "Negativer Wert »{value}«: Anzahlen und Anteile können nicht negativ sein.", "value"),
+        Rule("cells", expect.ExpectColumnValuesToBeBetween(column="share_value", min_value=0, max_value=100),
+             "Der Anteil »{value}« liegt nicht zwischen 0 und 100 Prozent.", "share_value"),
+        Rule("cells", expect.ExpectColumnValuesToBeBetween(column="year", min_value=EARLIEST_YEAR, max_value=this_year + 1),
+             f"Unplausibler Zeitbezug »{{value}}« (erwartet: {EARLIEST_YEAR} bis {this_year + 1}).", "period"),
+        Rule("cells", expect.ExpectCompoundColumnsToBeUnique(
+                column_list=["file_sha256", "period", "region_code", "dimension_key", "measure"]),
+             "Doppelte Zeile: dieselbe Einheit, derselbe Zeitpunkt und dasselbe Merkmal kommen mehrfach vor.", "region_code"),
+        Rule("parts", expect.ExpectColumnPairValuesAToBeGreaterThanB(column_A="total", column_B="part", or_equal=True),
+             "Ein Teilwert ist größer als die zugehörige Summe »Insgesamt« ({value}).", "part"),
+    ]
+
+
+def ba_rules() -> list[Rule]:
+    import great_expectations as gx
+
+    expect = gx.expectations
+    return [
+        Rule("cells", expect.ExpectColumnValuesToBeInSet(column="region_ags", value_set=sorted(known_region_codes())),
+             "Unbekannter Regionalschlüssel »{value}«: diese Einheit gibt es in NRW nicht.", "region_code"),
+        Rule("cells", expect.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+             "Negativer Wert »{value}«: Anzahlen und Anteile können nicht negativ sein.", "value"),
+        Rule("cells", expect.ExpectColumnValuesToBeBetween(column="share_value", min_value=0, max_value=100),
+             "Der Anteil »{value}« liegt nicht zwischen 0 und 100 Prozent.", "share_value"),
+        Rule("cells", expect.ExpectCompoundColumnsToBeUnique(
+                column_list=["file_sha256", "period", "region_code", "row_label", "measure"]),
+             "Doppelte Zeile: dieselbe Einheit und dasselbe Merkmal kommen mehrfach vor.", "region_code"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Running a suite
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    success: bool
+    violations: list[Violation]
+    evaluated: int
+    failed_expectations: list[str]
+
+
+def run_suite(
+    name: str, rules: list[Rule], frames: dict[str, pd.DataFrame], *, docs_dir: Path | None = None
+) -> SuiteResult:
+    """Validate the frames with GX; with docs_dir, keep the results and render Data Docs there."""
+    import great_expectations as gx
+
+    context = (
+        gx.get_context(mode="file", project_root_dir=str(docs_dir)) if docs_dir else gx.get_context(mode="ephemeral")
+    )
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    datasource = context.data_sources.add_or_update_pandas("raw_tables")
+    violations: list[Violation] = []
+    failed: list[str] = []
+    evaluated = 0
+    for frame_name in sorted({rule.frame for rule in rules}):
+        frame = frames.get(frame_name)
+        if frame is None or frame.empty:
+            continue
+        frame = frame.reset_index(drop=True)
+        suite_name = f"{name}.{frame_name}"
+        try:
+            context.suites.delete(suite_name)
+        except Exception:  # noqa: BLE001 - GX raises different errors for a suite that does not exist yet
+            pass
+        frame_rules = [rule for rule in rules if rule.frame == frame_name]
+        suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=[r.expectation for r in frame_rules]))
+        asset = _dataframe_asset(datasource, suite_name)
+        batch_definition = asset.add_batch_definition_whole_dataframe(f"{suite_name}.batch")
+        validation = gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
+        if docs_dir:
+            validation = context.validation_definitions.add_or_update(validation)
+        index_columns = [c for c in ("file_sha256", "source_line", "source_column") if c in frame.columns]
+        result = validation.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
+        )
+        evaluated += len(frame)
+        for rule, outcome in zip(frame_rules, result.results, strict=True):
+            if outcome.success:
+                continue
+            failed.append(outcome.expectation_config.type)
+            violations.extend(_violations(rule, outcome.result, frame))
+        if docs_dir:
+            context.build_data_docs()
+    return SuiteResult(name, not failed, violations, evaluated, failed)
+
+
+def _dataframe_asset(datasource, name: str):
+    try:
+        datasource.delete_asset(name)
+    except Exception:  # noqa: BLE001 - no such asset yet
+        pass
+    return datasource.add_dataframe_asset(name)
+
+
+def _violations(rule: Rule, result: dict, frame: pd.DataFrame) -> list[Violation]:
+    found: list[Violation] = []
+    for entry in result.get("unexpected_index_list") or []:
+        if not isinstance(entry, dict):
+            continue
+        sha = str(entry.get("file_sha256", ""))
+        line = entry.get("source_line")
+        column = entry.get("source_column")
+        value = entry.get(rule.value_column) if rule.value_column else None
+        if value is None and rule.value_column in frame.columns and line is not None:
+            matches = frame[(frame.get("file_sha256") == sha) & (frame["source_line"] == line)]
+            value = matches[rule.value_column].iloc[0] if len(matches) else None
+        shown = _german(value)
+        found.append(
+            Violation(
+                file_sha256=sha,
+                message_de=rule.message_de.format(value=shown),
+                detail=f"{rule.expectation.expectation_type if hasattr(rule.expectation, 'expectation_type') else type(rule.expectation).__name__} failed for {entry}",
+                line=int(line) if line is not None else None,
+                column=int(column) if column is not None else None,
+                value=shown,
+            )
+        )
+    return found
+
+
+def _german(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float):
+        text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+        return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return str(value)
+
+
+def docs_dir(settings: Settings) -> Path:
+    return settings.data_dir / "validation"
+
+
+def data_docs_index(settings: Settings) -> Path:
+    return docs_dir(settings) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
