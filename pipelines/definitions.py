@@ -37,12 +37,19 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets, get_asset_key_fo
 
 from pipelines.catalogue import source_catalogue
 from pipelines.config import DBT_PROJECT_DIR, export_for_dbt, get_settings
+from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
+from pipelines.templates.spec import template_specs
 from pipelines.landing import connect_warehouse, inbox_files, land_inbox
 from pipelines.publish import publish_snapshot
 
 WAREHOUSE_POOL = "warehouse"
-RAW_CELLS = AssetKey(["raw", "genesis_table_cells"])
-RAW_BA = AssetKey(["raw", "ba_cells"])
+RAW_CELLS = AssetKey(["raw", GENESIS_CELLS])
+RAW_BA = AssetKey(["raw", BA_CELLS])
+RAW_TEMPLATES = {
+    template_table(template.id, sheet.name): AssetKey(["raw", template_table(template.id, sheet.name)])
+    for template in template_specs().values()
+    for sheet in template.sheets
+}
 RAW_FILES = AssetKey(["raw", "source_files"])
 RAW_REJECTED = AssetKey(["raw", "rejected_files"])
 PULLED = AssetKey(["inbox", "genesis_pull"])
@@ -115,12 +122,13 @@ LANDING_DESCRIPTION = (
         AssetSpec(RAW_BA, group_name="land", deps=[PULLED], description="Cells of the BA tables (CSV and Excel)."),
         AssetSpec(RAW_FILES, group_name="land", deps=[PULLED], description="Lineage of every loaded file."),
         AssetSpec(RAW_REJECTED, group_name="land", deps=[PULLED], description="Rejected files and why."),
+        *(AssetSpec(key, group_name="land", deps=[PULLED], description=f"Rows of the Kreis template sheet {table}.")
+          for table, key in RAW_TEMPLATES.items()),
     ],
     check_specs=[
-        AssetCheckSpec("gx_genesis_suites", asset=RAW_CELLS, blocking=True,
-                       description="Great Expectations suite of every GENESIS source over all loaded rows."),
-        AssetCheckSpec("gx_ba_suites", asset=RAW_BA, blocking=True,
-                       description="Great Expectations suite of every BA source over all loaded rows."),
+        AssetCheckSpec("gx_suite", asset=key, blocking=True,
+                       description="Great Expectations suite of the table's sources over all loaded rows.")
+        for key in (RAW_CELLS, RAW_BA, *RAW_TEMPLATES.values())
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -140,44 +148,42 @@ def land_inbox_files(context: AssetExecutionContext):
             "rejected": MetadataValue.json(report.rejected),
         },
     )
-    for key in (RAW_BA, RAW_FILES, RAW_REJECTED):
+    for key in (RAW_BA, RAW_FILES, RAW_REJECTED, *RAW_TEMPLATES.values()):
         yield MaterializeResult(asset_key=key)
     # The blocking checks run the validation suites over everything loaded so far (not only this run's files),
     # and render the Data Docs that the dashboard links.
-    for check_name, key, result in _validate_raw_tables(settings):
+    for key, result in _validate_raw_tables(settings):
         yield AssetCheckResult(
-            check_name=check_name,
-            asset_key=key,
-            passed=result["passed"],
-            metadata={k: v for k, v in result.items() if k != "passed"},
+            check_name="gx_suite", asset_key=key, passed=result.pop("passed"), metadata=result
         )
 
 
 def _validate_raw_tables(settings):
-    from pipelines.validation import ba_frames, ba_rules, docs_dir, genesis_frames, genesis_rules, run_suite
+    """Per raw table: run its suite per source (GENESIS table code, BA table, template) over all loaded rows."""
+    from pipelines.validation import docs_dir, run_suite, suite_for
 
-    connection = connect_warehouse(settings, read_only=True)
-    try:
-        genesis = connection.execute("select * from raw.genesis_table_cells").df()
-        ba = connection.execute("select * from raw.ba_cells").df()
-    finally:
-        connection.close()
-    for check_name, key, rows, source_column, build, rules in (
-        ("gx_genesis_suites", RAW_CELLS, genesis, "table_code", genesis_frames, genesis_rules),
-        ("gx_ba_suites", RAW_BA, ba, "source_id", ba_frames, ba_rules),
-    ):
+    tables = {RAW_CELLS: (GENESIS_CELLS, "table_code"), RAW_BA: (BA_CELLS, None)}
+    tables.update({key: (table, None) for table, key in RAW_TEMPLATES.items()})
+    for key, (table, source_column) in tables.items():
+        connection = connect_warehouse(settings, read_only=True)
+        try:
+            rows = connection.execute(f"select * from raw.{table}").df()
+        finally:
+            connection.close()
+        build, rules = suite_for(table)
+        groups = rows.groupby(source_column) if source_column and len(rows) else [(None, rows)]
         failed: dict[str, list[str]] = {}
-        evaluated = 0
-        for source_id, part in rows.groupby(source_column) if len(rows) else []:
-            spec = source_catalogue().get(source_id)
-            result = run_suite(f"{source_id}.raw", rules(), build(part, spec), docs_dir=docs_dir(settings))
-            evaluated += result.evaluated
+        for source_id, part in groups:
+            if part.empty:
+                continue
+            spec = source_catalogue().get(source_id) if source_id else None
+            result = run_suite(f"{table}.{source_id or 'all'}", rules, build(part, spec), docs_dir=docs_dir(settings))
             if not result.success:
-                failed[source_id] = result.failed_expectations
-        yield check_name, key, {
+                failed[str(source_id or table)] = result.failed_expectations
+        yield key, {
             "passed": not failed,
-            "rows_validated": evaluated,
-            "failed_sources": MetadataValue.json(failed),
+            "rows_validated": len(rows),
+            "failed": MetadataValue.json(failed),
             "data_docs": str(docs_dir(settings)),
         }
 

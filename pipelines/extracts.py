@@ -19,9 +19,28 @@ from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, r
 from pipelines.readers.errors import ReaderError
 from pipelines.readers.genesis_flat import is_genesis_flat, read_genesis_flat
 from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
+from pipelines.readers.kreis_templates import LINE_KEY, TemplateExtract, detect_template, read_template
+from pipelines.templates.spec import SheetSpec, template_specs
 
 GENESIS_CELLS = "genesis_table_cells"
 BA_CELLS = "ba_cells"
+TEMPLATE_TABLE_PREFIX = "tpl_"
+
+# DuckDB column types of the template column types (pipelines/templates/spec.py TYPES).
+TEMPLATE_SQL_TYPES = {
+    "text": "varchar", "integer": "bigint", "decimal": "double", "date": "date", "ags": "varchar", "schuljahr": "varchar",
+}
+
+
+def template_table(template_id: str, sheet: str) -> str:
+    """Raw table of one template sheet, e.g. tpl_schulamt_schulen__schulen."""
+    return f"{TEMPLATE_TABLE_PREFIX}{template_id}__{sheet}"
+
+
+def template_columns(sheet: SheetSpec) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a template sheet's raw table, lineage first."""
+    return [("file_sha256", "varchar"), ("source_line", "integer"),
+            *((column.name, TEMPLATE_SQL_TYPES[column.type]) for column in sheet.columns)]
 
 
 @dataclass
@@ -209,9 +228,57 @@ def _check_measures(spec: SourceSpec, measures: set[str]) -> None:
         )
 
 
+def _template_extract(data: bytes) -> Extract:
+    extract: TemplateExtract = read_template(data)
+    spec = _catalogue_entry(extract.template_id, "kreis_template")
+    template = template_specs()[extract.template_id]
+    frames: dict[str, pd.DataFrame] = {}
+    for sheet in template.sheets:
+        rows = extract.sheets.get(sheet.name) or []
+        if not rows:
+            continue
+        names = [name for name, _ in template_columns(sheet)][2:]
+        frame = pd.DataFrame([{name: row.get(name) for name in names} for row in rows], columns=names)
+        for column in sheet.columns:
+            if column.type == "decimal":
+                frame[column.name] = pd.to_numeric(frame[column.name].astype("object"), errors="raise").astype("float64")
+        frame.insert(0, "source_line", [row[LINE_KEY] for row in rows])
+        frames[template_table(template.id, sheet.name)] = frame
+    return Extract(
+        source=spec,
+        reader="kreis_template",
+        table_code=template.id,
+        title=f"{template.title} (Vorlage Version {extract.version}, {extract.file_format})",
+        stand=None,
+        copyright=None,
+        encoding=extract.encoding,
+        is_synthetic=_template_is_synthetic(data, extract),
+        frames=frames,
+    )
+
+
+def _template_is_synthetic(data: bytes, extract: TemplateExtract) -> bool:
+    """Demo files say so: an Excel workbook in its document properties, a CSV in its text (e.g. a name column)."""
+    if extract.file_format == "csv":
+        return DEMO_MARKER.encode("utf-8") in data or DEMO_MARKER.encode("cp1252") in data
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        properties = workbook.properties
+        described = " ".join(str(v) for v in (properties.title, properties.subject, properties.description,
+                                                properties.keywords, properties.creator) if v)
+    finally:
+        workbook.close()
+    return DEMO_MARKER in described
+
+
 _FORMATS: list[tuple[Callable[[bytes], bool], Callable[[bytes], Extract]]] = [
     (is_genesis_table, lambda data: _genesis_extract(read_genesis_table(data), "genesis_table")),
     (is_genesis_flat, lambda data: _genesis_extract(read_genesis_flat(data), "genesis_flat")),
     (is_ba_csv, lambda data: _ba_extract(read_ba_csv(data), "ba_csv")),
     (is_ba_excel, lambda data: _ba_extract(read_ba_excel(data), "ba_excel")),
+    (lambda data: detect_template(data) is not None, _template_extract),
 ]

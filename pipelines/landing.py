@@ -24,8 +24,9 @@ import duckdb
 import pandas as pd
 
 from pipelines.config import Settings
-from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract
+from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
 from pipelines.readers.errors import ReaderError
+from pipelines.templates.spec import template_specs
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +92,29 @@ create table if not exists raw.rejected_files (
 );
 """
 
-# Column order of each raw table, so that a frame is inserted by name whatever its column order.
+
+
+def _template_ddl() -> str:
+    """One raw table per template sheet, its columns taken from the template definition."""
+    statements = []
+    for template in template_specs().values():
+        for sheet in template.sheets:
+            columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type in template_columns(sheet))
+            statements.append(f"create table if not exists raw.{template_table(template.id, sheet.name)} ({columns});")
+    return "\n".join(statements)
+
+
+# Column order of each raw table, so that a frame is inserted whatever its column order.
 RAW_COLUMNS = {
     GENESIS_CELLS: ["file_sha256", "table_code", "stand", "period", "region_code", "region_label", "level",
                     "dimensions", "measure", "unit", "value", "flag", "source_line", "source_column"],
     BA_CELLS: ["file_sha256", "source_id", "period", "region_code", "region_label", "row_label", "measure", "value",
                "flag", "source_line", "source_column"],
+    **{
+        template_table(template.id, sheet.name): [name for name, _ in template_columns(sheet)]
+        for template in template_specs().values()
+        for sheet in template.sheets
+    },
 }
 
 
@@ -134,7 +152,7 @@ def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.
     if read_only:
         return duckdb.connect(str(settings.warehouse_path), read_only=True)
     connection = duckdb.connect(str(settings.warehouse_path))
-    connection.execute(WAREHOUSE_DDL)
+    connection.execute(WAREHOUSE_DDL + _template_ddl())
     return connection
 
 
@@ -182,23 +200,21 @@ def land_inbox(settings: Settings) -> LandingReport:
 
 def _validate(candidates: list[_Candidate]) -> dict[str, ReaderError]:
     """Run each source's suite once over the rows of all its new files; the first violation per file rejects it."""
-    from pipelines.validation import ba_frames, ba_rules, genesis_frames, genesis_rules, run_suite
+    from pipelines.validation import run_suite, suite_for
 
-    suites = {GENESIS_CELLS: (genesis_frames, genesis_rules), BA_CELLS: (ba_frames, ba_rules)}
+
     failures: dict[str, ReaderError] = {}
     groups: dict[tuple[str, str], list[_Candidate]] = {}
     for candidate in candidates:
         for raw_table in candidate.extract.frames:
             groups.setdefault((raw_table, candidate.extract.source.id), []).append(candidate)
     for (raw_table, source_id), members in sorted(groups.items()):
-        if raw_table not in suites:
-            continue
-        build_frames, rules = suites[raw_table]
+        build_frames, rules = suite_for(raw_table)
         rows = pd.concat(
             [member.extract.frames[raw_table].assign(file_sha256=member.sha256) for member in members],
             ignore_index=True,
         )
-        result = run_suite(f"{source_id}.landing", rules(), build_frames(rows, members[0].extract.source))
+        result = run_suite(f"{raw_table}.{source_id}.landing", rules, build_frames(rows, members[0].extract.source))
         for violation in result.violations:
             if violation.file_sha256 not in failures:
                 failures[violation.file_sha256] = ReaderError(

@@ -14,6 +14,7 @@ GX takes seconds to import: it is imported inside the functions that run a suite
 
 from __future__ import annotations
 
+import copy
 import csv
 import os
 import re
@@ -170,6 +171,75 @@ def ba_rules() -> list[Rule]:
     ]
 
 
+def template_frames(rows: pd.DataFrame, spec: SourceSpec | None) -> dict[str, pd.DataFrame]:
+    frame = rows.copy()
+    for column in frame.columns:
+        if column == "gemeinde_ags" or column == "jugendamt":
+            frame[f"{column}__known"] = frame[column].map(lambda code: None if code is None else region_ags(code))
+    return {"rows": frame}
+
+
+def template_rules(raw_table: str) -> list[Rule]:
+    """The template's own rules (pipelines/templates/kreis_templates.yml) as expectations."""
+    import great_expectations as gx
+
+    from pipelines.extracts import template_table
+    from pipelines.templates.spec import template_specs
+
+    expect = gx.expectations
+    [(template, sheet)] = [
+        (template, sheet) for template in template_specs().values() for sheet in template.sheets
+        if template_table(template.id, sheet.name) == raw_table
+    ]
+    rules = [
+        Rule("rows", expect.ExpectCompoundColumnsToBeUnique(column_list=["file_sha256", *sheet.key]),
+             f"Doppelte Zeile: {sheet.key_de} kommt mehrfach vor.", sheet.key[0]),
+    ]
+    known = sorted(known_region_codes())
+    ki_ids = sorted(known_ki_ids())
+    for column in sheet.columns:
+        label = f"Spalte »{column.name}«"
+        if column.required:
+            rules.append(Rule("rows", expect.ExpectColumnValuesToNotBeNull(column=column.name),
+                              f"{label}: Pflichtangabe fehlt.", column.name))
+        if column.type in ("integer", "decimal"):
+            rules.append(Rule("rows", expect.ExpectColumnValuesToBeBetween(column=column.name, min_value=0),
+                              f"{label}: negativer Wert »{{value}}«.", column.name))
+        if column.name in ("gemeinde_ags", "jugendamt"):
+            rules.append(Rule("rows", expect.ExpectColumnValuesToBeInSet(column=f"{column.name}__known", value_set=known),
+                              f"{label}: unbekannter Schlüssel »{{value}}«, diese Einheit gibt es in NRW nicht.",
+                              column.name))
+        if column.name == "ki_id":
+            rules.append(Rule("rows", expect.ExpectColumnValuesToBeInSet(column="ki_id", value_set=ki_ids),
+                              f"{label}: »{{value}}« ist keines der 54 Kommunalen Integrationszentren.", column.name))
+        if column.allowed_values:
+            rules.append(Rule("rows", expect.ExpectColumnValuesToBeInSet(
+                column=column.name, value_set=[allowed.value for allowed in column.allowed_values]),
+                f"{label}: »{{value}}« ist kein zulässiger Wert.", column.name))
+        for total in column.not_above:
+            rules.append(Rule("rows", expect.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=total, column_B=column.name, or_equal=True, ignore_row_if="either_value_is_missing"),
+                f"{label} ({{value}}) ist größer als »{total}«.", column.name))
+    return rules
+
+
+@cache
+def known_ki_ids() -> frozenset[str]:
+    with (DBT_PROJECT_DIR / "seeds" / "kommunale_integrationszentren.csv").open(encoding="utf-8") as handle:
+        return frozenset(row["ki_id"] for row in csv.DictReader(handle))
+
+
+def suite_for(raw_table: str):
+    """(frame builder, rules) of a raw table."""
+    from pipelines.extracts import BA_CELLS, GENESIS_CELLS
+
+    if raw_table == GENESIS_CELLS:
+        return genesis_frames, genesis_rules()
+    if raw_table == BA_CELLS:
+        return ba_frames, ba_rules()
+    return template_frames, template_rules(raw_table)
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Running a suite
 
@@ -210,7 +280,7 @@ def run_suite(
         except Exception:  # noqa: BLE001 - GX raises different errors for a suite that does not exist yet
             pass
         frame_rules = [rule for rule in rules if rule.frame == frame_name]
-        suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=[r.expectation for r in frame_rules]))
+        suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=[copy.copy(r.expectation) for r in frame_rules]))
         asset = _dataframe_asset(datasource, suite_name)
         batch_definition = asset.add_batch_definition_whole_dataframe(f"{suite_name}.batch")
         validation = gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
@@ -222,14 +292,24 @@ def run_suite(
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
         )
         evaluated += len(frame)
-        for rule, outcome in zip(frame_rules, result.results, strict=True):
+        for outcome in result.results:
             if outcome.success:
                 continue
+            rule = _rule_of(outcome.expectation_config, frame_rules)
             failed.append(outcome.expectation_config.type)
             violations.extend(_violations(rule, outcome.result, frame))
         if docs_dir:
             context.build_data_docs()
     return SuiteResult(name, not failed, violations, evaluated, failed)
+
+
+def _rule_of(config, rules: list[Rule]) -> Rule:
+    """The rule a GX result belongs to (results do not come back in the suite's order)."""
+    for rule in rules:
+        own = rule.expectation.configuration
+        if own.type == config.type and all(config.kwargs.get(k) == v for k, v in own.kwargs.items()):
+            return rule
+    raise LookupError(f"no rule for expectation {config.type} {config.kwargs}")
 
 
 def _dataframe_asset(datasource, name: str):
@@ -257,7 +337,7 @@ def _violations(rule: Rule, result: dict, frame: pd.DataFrame) -> list[Violation
             Violation(
                 file_sha256=sha,
                 message_de=rule.message_de.format(value=shown),
-                detail=f"{rule.expectation.expectation_type if hasattr(rule.expectation, 'expectation_type') else type(rule.expectation).__name__} failed for {entry}",
+                detail=f"{rule.expectation.configuration.type} failed for {entry}",
                 line=int(line) if line is not None else None,
                 column=int(column) if column is not None else None,
                 value=shown,

@@ -39,7 +39,10 @@ def test_every_warehouse_writer_is_in_the_single_writer_pool():
 def test_validation_checks_are_blocking_and_registered():
     registered = defs.resolve_asset_graph().asset_check_keys
     specs = [*raw_cells_have_lineage.check_specs, *land_inbox_files.check_specs]
-    assert {spec.name for spec in specs} == {"raw_cells_have_lineage", "gx_genesis_suites", "gx_ba_suites"}
+    assert {spec.name for spec in specs} == {"raw_cells_have_lineage", "gx_suite"}
+    checked = {spec.asset_key.to_user_string() for spec in specs if spec.name == "gx_suite"}
+    assert {"raw/genesis_table_cells", "raw/ba_cells", "raw/tpl_schulamt_schulen__schulen",
+            "raw/tpl_jugendamt_kitas__kitas", "raw/tpl_ki_jahresbericht__stammdaten"} <= checked
     for spec in specs:
         assert spec.blocking, spec.name
         assert spec.key in registered
