@@ -74,3 +74,21 @@ def indicator_values(indicator_id: str, group_id: str = "insgesamt") -> pd.DataF
         indicator_id,
         group_id,
     )
+
+
+def source_files() -> pd.DataFrame:
+    return query("select * from source_files order by family, table_code, periods, stand")
+
+
+def rejected_files() -> pd.DataFrame:
+    return query("select * from rejected_files order by rejected_at desc")
+
+
+def validation_results() -> pd.DataFrame:
+    return query("select * from validation_results order by raw_table, source_id, rule_de")
+
+
+def validation_report() -> bytes | None:
+    """The zipped validation report (GX Data Docs) published with the snapshot, if any."""
+    path = get_settings().validation_report_path
+    return path.read_bytes() if path.exists() else None

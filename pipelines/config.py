@@ -46,6 +46,10 @@ class Settings:
         return self.data_dir / "serving.duckdb"
 
     @property
+    def validation_report_path(self) -> Path:
+        return self.data_dir / "validation_report.zip"
+
+    @property
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster"
 

@@ -9,7 +9,7 @@ from the GENESIS web service every night (when credentials are configured) and r
 import hashlib
 import os
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from dagster import (
@@ -39,7 +39,7 @@ from pipelines.catalogue import source_catalogue
 from pipelines.config import DBT_PROJECT_DIR, export_for_dbt, get_settings
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
 from pipelines.templates.spec import template_specs
-from pipelines.landing import connect_warehouse, inbox_files, land_inbox
+from pipelines.landing import connect_warehouse, inbox_files, land_inbox, record_validation_results
 from pipelines.publish import publish_snapshot
 
 WAREHOUSE_POOL = "warehouse"
@@ -159,11 +159,15 @@ def land_inbox_files(context: AssetExecutionContext):
 
 
 def _validate_raw_tables(settings):
-    """Per raw table: run its suite per source (GENESIS table code, BA table, template) over all loaded rows."""
-    from pipelines.validation import docs_dir, run_suite, suite_for
+    """Per raw table: run its suite per source (GENESIS table code, BA table, template) over all loaded rows,
+    keep the outcomes in raw.validation_results (the dashboard shows them) and render the Data Docs."""
+    from pipelines.validation import build_data_docs, docs_dir, run_suite, suite_for
 
-    tables = {RAW_CELLS: (GENESIS_CELLS, "table_code"), RAW_BA: (BA_CELLS, None)}
+    tables = {RAW_CELLS: (GENESIS_CELLS, "table_code"), RAW_BA: (BA_CELLS, "source_id")}
     tables.update({key: (table, None) for table, key in RAW_TEMPLATES.items()})
+    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    records: list[dict] = []
+    results = []
     for key, (table, source_column) in tables.items():
         connection = connect_warehouse(settings, read_only=True)
         try:
@@ -176,16 +180,22 @@ def _validate_raw_tables(settings):
         for source_id, part in groups:
             if part.empty:
                 continue
-            spec = source_catalogue().get(source_id) if source_id else None
-            result = run_suite(f"{table}.{source_id or 'all'}", rules, build(part, spec), docs_dir=docs_dir(settings))
+            source = source_id or table.removeprefix("tpl_").split("__")[0]
+            result = run_suite(f"{table}.{source}", rules, build(part, source_catalogue().get(source)),
+                               docs_dir=docs_dir(settings))
+            records += [{"checked_at": checked_at, "raw_table": table, "source_id": source, "row_count": len(part), **o}
+                        for o in result.outcomes]
             if not result.success:
-                failed[str(source_id or table)] = result.failed_expectations
-        yield key, {
+                failed[source] = result.failed_expectations
+        results.append((key, {
             "passed": not failed,
             "rows_validated": len(rows),
             "failed": MetadataValue.json(failed),
             "data_docs": str(docs_dir(settings)),
-        }
+        }))
+    build_data_docs(docs_dir(settings))
+    record_validation_results(settings, records)
+    return results
 
 
 @asset_check(asset=RAW_CELLS, blocking=True, description="Every landed cell belongs to a file with lineage.")
@@ -210,7 +220,7 @@ def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliRe
 @asset(
     deps=[
         *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
-          for model in ("indicator_values", "indicators", "dim_districts")),
+          for model in ("indicator_values", "indicators", "dim_districts", "source_file_versions")),
         RAW_FILES,
         RAW_REJECTED,
     ],

@@ -79,6 +79,18 @@ create table if not exists raw.ba_cells (
     source_line   integer not null,
     source_column integer not null
 );
+create table if not exists raw.validation_results (
+    checked_at       timestamp not null,
+    raw_table        varchar not null,
+    source_id        varchar not null,
+    row_count        bigint not null,
+    frame            varchar not null,
+    expectation      varchar not null,
+    "column"         varchar,
+    success          boolean not null,
+    unexpected_count bigint not null,
+    rule_de          varchar
+);
 create table if not exists raw.rejected_files (
     sha256           varchar not null,
     file_name        varchar not null,
@@ -196,6 +208,19 @@ def land_inbox(settings: Settings) -> LandingReport:
     finally:
         connection.close()
     return report
+
+
+def record_validation_results(settings: Settings, records: list[dict]) -> None:
+    """Keep the outcome of every expectation of the latest check (older runs stay for history)."""
+    if not records:
+        return
+    frame = pd.DataFrame.from_records(records)
+    connection = connect_warehouse(settings)
+    try:
+        connection.register("validation_rows", frame)
+        connection.execute("insert into raw.validation_results by name select * from validation_rows")
+    finally:
+        connection.close()
 
 
 def _validate(candidates: list[_Candidate]) -> dict[str, ReaderError]:

@@ -8,6 +8,7 @@ that has the old file open keeps reading the old version; the next query opens t
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime, timezone
 
 import duckdb
@@ -19,9 +20,10 @@ SERVING_TABLES: dict[str, str] = {
     "indicator_values": "select * from wh.marts.indicator_values order by indicator_id, ags, year, group_id",
     "indicators": "select * from wh.marts.indicators order by indicator_id",
     "districts": "select * from wh.marts.dim_districts order by ags",
-    "source_files": (
-        "select file_name, source_id, family, reader, table_code, title, stand, copyright, is_synthetic, row_count, loaded_at, sha256 "
-        "from wh.raw.source_files order by loaded_at"
+    "source_files": "select * from wh.marts.source_file_versions order by loaded_at, file_name",
+    "validation_results": (
+        "select * exclude (frame) from wh.raw.validation_results "
+        "where checked_at = (select max(checked_at) from wh.raw.validation_results) order by raw_table, source_id"
     ),
     "rejected_files": (
         "select file_name, rejected_at, message_de, line, \"column\", value from wh.raw.rejected_files order by rejected_at"
@@ -46,7 +48,7 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
             counts[table] = connection.execute(f"select count(*) from {table}").fetchone()[0]
         connection.execute(
             "create table snapshot_info as select ? as published_at, "
-            "(select coalesce(bool_or(is_synthetic), false) from indicator_values) as is_synthetic",
+            "(select coalesce(bool_or(is_synthetic), false) from source_files where is_current) as is_synthetic",
             [datetime.now(timezone.utc).replace(tzinfo=None)],
         )
         connection.execute("detach wh")
@@ -57,4 +59,17 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
         raise
     connection.close()
     os.replace(temporary, target)
+    _publish_data_docs(settings)
     return counts
+
+
+def _publish_data_docs(settings: Settings) -> None:
+    """The validation report (GX Data Docs, a folder of HTML pages) as one zip next to the snapshot, for download."""
+    from pipelines.validation import data_docs_site
+
+    site = data_docs_site(settings)
+    if not site.exists():
+        return
+    temporary = settings.data_dir / f".validation_report.{os.getpid()}"
+    archive = shutil.make_archive(str(temporary), "zip", root_dir=site)
+    os.replace(archive, settings.validation_report_path)

@@ -175,7 +175,7 @@ def template_frames(rows: pd.DataFrame, spec: SourceSpec | None) -> dict[str, pd
     frame = rows.copy()
     for column in frame.columns:
         if column == "gemeinde_ags" or column == "jugendamt":
-            frame[f"{column}__known"] = frame[column].map(lambda code: None if code is None else region_ags(code))
+            frame[f"{column}__known"] = frame[column].map(lambda code: region_ags(code) if isinstance(code, str) else None)
     return {"rows": frame}
 
 
@@ -244,6 +244,16 @@ def suite_for(raw_table: str):
 # Running a suite
 
 
+# How the dashboard names each kind of expectation.
+RULE_TITLES_DE = {
+    "expect_column_values_to_not_be_null": "Pflichtangabe vorhanden",
+    "expect_column_values_to_be_in_set": "Schlüssel oder Wert zulässig",
+    "expect_column_values_to_be_between": "Wertebereich eingehalten",
+    "expect_compound_columns_to_be_unique": "keine doppelten Zeilen",
+    "expect_column_pair_values_a_to_be_greater_than_b": "Teilwert nicht größer als Summe",
+}
+
+
 @dataclass
 class SuiteResult:
     suite: str
@@ -251,6 +261,7 @@ class SuiteResult:
     violations: list[Violation]
     evaluated: int
     failed_expectations: list[str]
+    outcomes: list[dict]  # per expectation: frame, expectation, column, success, unexpected_count, rule_de
 
 
 def run_suite(
@@ -268,6 +279,7 @@ def run_suite(
     datasource = context.data_sources.add_or_update_pandas("raw_tables")
     violations: list[Violation] = []
     failed: list[str] = []
+    outcomes: list[dict] = []
     evaluated = 0
     for frame_name in sorted({rule.frame for rule in rules}):
         frame = frames.get(frame_name)
@@ -293,14 +305,30 @@ def run_suite(
         )
         evaluated += len(frame)
         for outcome in result.results:
+            rule = _rule_of(outcome.expectation_config, frame_rules)
+            kwargs = outcome.expectation_config.kwargs
+            outcomes.append({
+                "frame": frame_name,
+                "expectation": outcome.expectation_config.type,
+                "column": kwargs.get("column") or ", ".join(kwargs.get("column_list") or [])
+                or f"{kwargs.get('column_A')} ≥ {kwargs.get('column_B')}",
+                "success": bool(outcome.success),
+                "unexpected_count": int((outcome.result or {}).get("unexpected_count") or 0),
+                "rule_de": RULE_TITLES_DE.get(outcome.expectation_config.type, outcome.expectation_config.type),
+            })
             if outcome.success:
                 continue
-            rule = _rule_of(outcome.expectation_config, frame_rules)
             failed.append(outcome.expectation_config.type)
             violations.extend(_violations(rule, outcome.result, frame))
-        if docs_dir:
-            context.build_data_docs()
-    return SuiteResult(name, not failed, violations, evaluated, failed)
+    return SuiteResult(name, not failed, violations, evaluated, failed, outcomes)
+
+
+def build_data_docs(docs_dir: Path) -> Path:
+    """Render the GX Data Docs (HTML) of every validation kept under docs_dir; return the index page."""
+    import great_expectations as gx
+
+    gx.get_context(mode="file", project_root_dir=str(docs_dir)).build_data_docs()
+    return docs_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
 def _rule_of(config, rules: list[Rule]) -> Rule:
@@ -359,5 +387,5 @@ def docs_dir(settings: Settings) -> Path:
     return settings.data_dir / "validation"
 
 
-def data_docs_index(settings: Settings) -> Path:
-    return docs_dir(settings) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+def data_docs_site(settings: Settings) -> Path:
+    return docs_dir(settings) / "gx" / "uncommitted" / "data_docs" / "local_site"

@@ -83,3 +83,20 @@ def test_app_without_snapshot_explains_what_to_do(tmp_path, monkeypatch):
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert "make pipeline" in app.info[0].value
+
+
+def test_data_page_shows_loaded_files_checks_and_templates(served, demo_pipeline):
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("views/daten.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Daten & Qualität"
+    [files_count] = demo_pipeline.serving("select count(*) from source_files")
+    assert app.metric[0].value == f"{files_count[0]:,}".replace(",", ".")
+    loaded = app.dataframe[0].value
+    assert len(loaded) == files_count[0]
+    assert set(loaded["Status"]) <= {"aktuell", "aktuell (Revision einer älteren Fassung)", "ersetzt durch eine neuere Fassung"}
+    assert any("Keine Datei wurde abgelehnt" in s.value for s in app.success)
+    checks = app.dataframe[1].value
+    assert (checks["Regeln"] == checks["erfüllt"]).all()
+    labels = [button.label for button in app.get("download_button")]
+    assert labels.count("Excel-Vorlage") == 3 and "Prüfbericht (HTML, als ZIP) herunterladen" in labels

@@ -1,0 +1,126 @@
+"""Daten & Qualität: what is loaded (source, period, Stand, rows, status), what was rejected and why, the
+validation results, and the empty templates for the Kreis-held extracts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import serving
+from dashboard.common import csv_download, demo_banner, no_snapshot_yet
+from dashboard.formatting import format_number
+from pipelines.templates.render import empty_csv, empty_workbook
+from pipelines.templates.spec import csv_file_name, template_specs
+
+
+def loaded_files(files: pd.DataFrame) -> None:
+    st.subheader("Geladene Dateien")
+    families = sorted(files["family"].unique())
+    chosen = st.multiselect("Bereich", families, default=families, key="families")
+    shown = files[files["family"].isin(chosen)]
+    table = pd.DataFrame({
+        "Bereich": shown["family"],
+        "Quelle": shown["source_id"],
+        "Zeitraum": shown["periods"].fillna("–"),
+        "Stand": shown["stand"].map(lambda v: f"{v:%d.%m.%Y %H:%M}" if pd.notna(v) else "–"),
+        "Zeilen": shown["row_count"].map(format_number),
+        "Status": shown["status_de"],
+        "Datei": shown["file_name"],
+        "Geladen am (UTC)": shown["loaded_at"].map(lambda v: f"{v:%d.%m.%Y %H:%M}"),
+        "Demodaten": shown["is_synthetic"].map({True: "ja", False: "nein"}),
+    })
+    cols = st.columns(3)
+    cols[0].metric("Dateien", format_number(len(shown)))
+    cols[1].metric("Zeilen", format_number(int(shown["row_count"].sum())))
+    cols[2].metric("Ersetzte Fassungen", format_number(int((~shown["is_current"]).sum())))
+    st.dataframe(table, hide_index=True, width="stretch")
+    csv_download(shown.drop(columns=["archive_path"]), "geladene_dateien.csv", key="download_files")
+
+
+def rejected(rejected_files: pd.DataFrame) -> None:
+    st.subheader("Abgelehnte Dateien")
+    if rejected_files.empty:
+        st.success("Keine Datei wurde abgelehnt.")
+        return
+    st.write(
+        "Diese Dateien liegen im Ordner `quarantine/` mit einem Prüfbericht (`.fehler.txt`). Nach der Korrektur "
+        "einfach erneut in den Posteingang legen."
+    )
+    table = pd.DataFrame({
+        "Datei": rejected_files["file_name"],
+        "Abgelehnt am (UTC)": rejected_files["rejected_at"].map(lambda v: f"{v:%d.%m.%Y %H:%M}"),
+        "Grund": rejected_files["message_de"],
+        "Zeile": rejected_files["line"].map(lambda v: "–" if pd.isna(v) else str(int(v))),
+        "Spalte": rejected_files["column"].map(lambda v: "–" if pd.isna(v) else str(int(v))),
+        "Wert": rejected_files["value"].fillna("–"),
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def validation(results: pd.DataFrame) -> None:
+    st.subheader("Prüfungen (Great Expectations)")
+    if results.empty:
+        st.info("Es liegen noch keine Prüfergebnisse vor.")
+        return
+    checked_at = results["checked_at"].max()
+    failed = results[~results["success"]]
+    summary = results.groupby(["raw_table", "source_id"]).agg(
+        Regeln=("success", "size"), erfüllt=("success", "sum"), Zeilen=("row_count", "max")
+    ).reset_index().rename(columns={"source_id": "Quelle", "raw_table": "Tabelle"})
+    st.write(
+        f"Letzte Prüfung: {checked_at:%d.%m.%Y %H:%M} (UTC) – {len(results) - len(failed)} von {len(results)} "
+        "Regeln erfüllt. Jede Datei wird beim Laden geprüft; vor jeder Veröffentlichung werden alle geladenen "
+        "Daten erneut geprüft."
+    )
+    st.dataframe(summary, hide_index=True, width="stretch")
+    with st.expander("Alle Regeln im Einzelnen"):
+        st.dataframe(
+            results[["source_id", "rule_de", "column", "success", "unexpected_count"]].rename(columns={
+                "source_id": "Quelle", "rule_de": "Regel", "column": "Spalte", "success": "erfüllt",
+                "unexpected_count": "Abweichungen"}),
+            hide_index=True, width="stretch",
+        )
+    report = serving.validation_report()
+    if report:
+        st.download_button("Prüfbericht (HTML, als ZIP) herunterladen", report, file_name="pruefbericht.zip",
+                           mime="application/zip", key="download_report")
+
+
+def templates() -> None:
+    st.subheader("Vorlagen für eigene Daten des Kreises")
+    st.write(
+        "Schulamt, Jugendamt und Kommunales Integrationszentrum liefern ihre Daten in diesen Vorlagen. "
+        "Ausgefüllt einfach in den Posteingang legen; die Spalten sind im Blatt »Erläuterungen« beschrieben."
+    )
+    for template in template_specs().values():
+        with st.container(border=True):
+            st.markdown(f"**{template.title}** (Version {template.version})  \n{template.description}")
+            columns = st.columns(1 + len(template.sheets))
+            columns[0].download_button("Excel-Vorlage", empty_workbook(template.id), file_name=f"{template.id}.xlsx",
+                                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                       key=f"xlsx_{template.id}")
+            for column, sheet in zip(columns[1:], template.sheets):
+                name = csv_file_name(template, sheet.name)
+                column.download_button(f"CSV {sheet.name}", empty_csv(template.id, sheet.name), file_name=name,
+                                       mime="text/csv", key=f"csv_{name}")
+
+
+def main() -> None:
+    st.title("Daten & Qualität")
+    try:
+        info = serving.snapshot_info()
+    except serving.SnapshotMissing:
+        no_snapshot_yet()
+        templates()
+        return
+    files = serving.source_files()
+    if bool(info["is_synthetic"]) or bool(files["is_synthetic"].any()):
+        demo_banner()
+    st.caption(f"Veröffentlicht am {pd.Timestamp(info['published_at']):%d.%m.%Y %H:%M} (UTC)")
+    loaded_files(files)
+    rejected(serving.rejected_files())
+    validation(serving.validation_results())
+    templates()
+
+
+main()
