@@ -19,7 +19,13 @@ from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, r
 from pipelines.readers.errors import ReaderError
 from pipelines.readers.genesis_flat import is_genesis_flat, read_genesis_flat
 from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
-from pipelines.readers.kreis_templates import LINE_KEY, TemplateExtract, detect_template, read_template
+from pipelines.readers.kreis_templates import (
+    LINE_KEY,
+    TemplateExtract,
+    detect_template,
+    read_template,
+    workbook_properties,
+)
 from pipelines.templates.spec import SheetSpec, template_specs
 
 GENESIS_CELLS = "genesis_table_cells"
@@ -261,18 +267,7 @@ def _template_is_synthetic(data: bytes, extract: TemplateExtract) -> bool:
     """Demo files say so: an Excel workbook in its document properties, a CSV in its text (e.g. a name column)."""
     if extract.file_format == "csv":
         return DEMO_MARKER.encode("utf-8") in data or DEMO_MARKER.encode("cp1252") in data
-    import io
-
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True)
-    try:
-        properties = workbook.properties
-        described = " ".join(str(v) for v in (properties.title, properties.subject, properties.description,
-                                                properties.keywords, properties.creator) if v)
-    finally:
-        workbook.close()
-    return DEMO_MARKER in described
+    return any(DEMO_MARKER in value for value in workbook_properties(data).values())
 
 
 _FORMATS: list[tuple[Callable[[bytes], bool], Callable[[bytes], Extract]]] = [
@@ -280,5 +275,6 @@ _FORMATS: list[tuple[Callable[[bytes], bool], Callable[[bytes], Extract]]] = [
     (is_genesis_flat, lambda data: _genesis_extract(read_genesis_flat(data), "genesis_flat")),
     (is_ba_csv, lambda data: _ba_extract(read_ba_csv(data), "ba_csv")),
     (is_ba_excel, lambda data: _ba_extract(read_ba_excel(data), "ba_excel")),
-    (lambda data: detect_template(data) is not None, _template_extract),
+    # A workbook that is not a BA table can only be a template: read_template says clearly if it is none.
+    (lambda data: data.startswith(b"PK\x03\x04") or detect_template(data) is not None, _template_extract),
 ]

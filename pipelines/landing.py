@@ -130,6 +130,10 @@ RAW_COLUMNS = {
 }
 
 
+# Files written per transaction: large enough that commits cost little, small enough that memory stays modest.
+COMMIT_BATCH_FILES = 250
+
+
 @dataclass
 class LandingReport:
     loaded: list[str] = field(default_factory=list)
@@ -196,15 +200,19 @@ def land_inbox(settings: Settings) -> LandingReport:
             candidates.append(_Candidate(path, relative_name, data, sha256, extract))
 
         failures = _validate(candidates)
+        accepted: list[_Candidate] = []
         for candidate in candidates:
             error = failures.get(candidate.sha256)
             if error is not None:
                 _quarantine(connection, settings, candidate.path, candidate.sha256, error)
                 report.rejected.append(candidate.relative_name)
-                continue
-            _commit(connection, settings, candidate)
-            report.loaded.append(candidate.relative_name)
-            report.rows_written += candidate.extract.row_count
+            else:
+                accepted.append(candidate)
+        for start in range(0, len(accepted), COMMIT_BATCH_FILES):
+            batch = accepted[start:start + COMMIT_BATCH_FILES]
+            _commit(connection, settings, batch)
+            report.loaded += [candidate.relative_name for candidate in batch]
+            report.rows_written += sum(candidate.extract.row_count for candidate in batch)
     finally:
         connection.close()
     return report
@@ -253,46 +261,57 @@ def _validate(candidates: list[_Candidate]) -> dict[str, ReaderError]:
     return failures
 
 
-def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, candidate: _Candidate) -> None:
-    extract = candidate.extract
-    archive_path = _archive(settings, candidate.data, candidate.sha256, candidate.path.name)
+def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, batch: list[_Candidate]) -> None:
+    """Write a batch of whole files in one transaction (one commit per file costs seconds per thousand files),
+    then take them out of the inbox. A crash before the commit loses nothing: the files are still in the inbox."""
+    archive_paths = [_archive(settings, c.data, c.sha256, c.path.name) for c in batch]
+    loaded_at = _now()
+    files = pd.DataFrame(
+        {
+            "sha256": [c.sha256 for c in batch],
+            "file_name": [c.path.name for c in batch],
+            "inbox_path": [c.relative_name for c in batch],
+            "archive_path": [str(path.relative_to(settings.sources_dir)) for path in archive_paths],
+            "size_bytes": [len(c.data) for c in batch],
+            "reader": [c.extract.reader for c in batch],
+            "source_id": [c.extract.source.id for c in batch],
+            "family": [c.extract.source.family for c in batch],
+            "table_code": [c.extract.table_code for c in batch],
+            "title": [c.extract.title for c in batch],
+            "stand": pd.Series([c.extract.stand for c in batch], dtype="datetime64[us]"),
+            "copyright": [c.extract.copyright for c in batch],
+            "is_synthetic": [c.extract.is_synthetic for c in batch],
+            "encoding": [c.extract.encoding for c in batch],
+            "row_count": [c.extract.row_count for c in batch],
+            "loaded_at": loaded_at,
+        }
+    )
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for candidate in batch:
+        for raw_table, frame in candidate.extract.frames.items():
+            tables.setdefault(raw_table, []).append(frame.assign(file_sha256=candidate.sha256))
     connection.execute("begin transaction")
     try:
-        for raw_table, frame in extract.frames.items():
-            rows = frame.assign(file_sha256=candidate.sha256)[RAW_COLUMNS[raw_table]]
+        for raw_table, frames in tables.items():
+            rows = pd.concat(frames, ignore_index=True)[RAW_COLUMNS[raw_table]]
             connection.register("landing_rows", rows)
             connection.execute(f"insert into raw.{raw_table} by name select * from landing_rows")
             connection.unregister("landing_rows")
-        connection.execute(
-            "insert into raw.source_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                candidate.sha256,
-                candidate.path.name,
-                candidate.relative_name,
-                str(archive_path.relative_to(settings.sources_dir)),
-                len(candidate.data),
-                extract.reader,
-                extract.source.id,
-                extract.source.family,
-                extract.table_code,
-                extract.title,
-                extract.stand,
-                extract.copyright,
-                extract.is_synthetic,
-                extract.encoding,
-                extract.row_count,
-                _now(),
-            ],
-        )
+        connection.register("landing_files", files)
+        connection.execute("insert into raw.source_files by name select * from landing_files")
+        connection.unregister("landing_files")
         connection.execute("commit")
     except Exception:
         connection.execute("rollback")
         raise
-    candidate.path.unlink()
-    log.info(
-        "Loaded %s: %s (%s), Stand %s, %d rows (sha256 %s)",
-        candidate.relative_name, extract.source.id, extract.reader, extract.stand, extract.row_count, candidate.sha256,
-    )
+    for candidate in batch:
+        candidate.path.unlink()
+        extract = candidate.extract
+        log.info(
+            "Loaded %s: %s (%s), Stand %s, %d rows (sha256 %s)",
+            candidate.relative_name, extract.source.id, extract.reader, extract.stand, extract.row_count,
+            candidate.sha256,
+        )
 
 
 def _archive(settings: Settings, data: bytes, sha256: str, file_name: str) -> Path:

@@ -31,6 +31,35 @@ def prepare_dagster_home(settings: Settings) -> None:
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
 
 
+PID_TAG = "integrationsmonitor/pid"
+
+
+def release_dead_runs(instance) -> None:
+    """Mark runs of this command whose process is gone (killed, machine restarted) as failed and free their
+    concurrency slots: otherwise the next run would wait forever for the pool "warehouse"."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    unfinished = instance.get_runs(
+        filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.NOT_STARTED])
+    )
+    for run in unfinished:
+        pid = run.tags.get(PID_TAG)
+        if pid is None or _process_alive(int(pid)):
+            continue  # started from the Dagster UI (its daemon looks after it), or still running
+        instance.report_run_failed(run, f"Prozess {pid} dieses Laufs existiert nicht mehr (abgebrochen).")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
@@ -42,7 +71,10 @@ def main() -> int:
     from pipelines.definitions import defs
 
     with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("full_pipeline").execute_in_process(instance=instance, raise_on_error=False)
+        release_dead_runs(instance)
+        result = defs.resolve_job_def("full_pipeline").execute_in_process(
+            instance=instance, raise_on_error=False, tags={PID_TAG: str(os.getpid())}
+        )
     if not result.success:
         print(
             "Die Pipeline ist fehlgeschlagen; das Dashboard zeigt weiter die zuletzt veröffentlichten Daten. "

@@ -61,7 +61,8 @@ def sources_readme() -> str:
         "loading, the original bytes are kept in `archive/<sha256[:2]>/<sha256>/<file name>`; rejected files are moved",
         "to `quarantine/` with a report (`<file>.fehler.txt` in German, `<file>.fehler.json` for tools). All three",
         "folders are git-ignored. The demo generator (`python -m pipelines.demo <folder>`) writes synthetic files in",
-        "these layouts; their copyright line says \"Demodaten (synthetisch)\".",
+        "these layouts. They say \"Demodaten (synthetisch)\": GENESIS tables in their copyright line, BA tables in their",
+        "title, Excel templates in their document properties, CSV templates in the school or KiTa name.",
         "",
     ]
     for family in FAMILIES:

@@ -1,4 +1,5 @@
-"""CLI: ``python -m pipelines.demo <out_dir> [--seed N] [--years 2012-2024]`` writes the synthetic demo extracts."""
+"""CLI: ``python -m pipelines.demo <out_dir> [--seed N] [--years 2012-2024] [--scale N]`` writes the synthetic demo
+extracts."""
 
 from __future__ import annotations
 
@@ -23,15 +24,20 @@ def _years(text: str) -> range:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.demo",
-        description="Write synthetic demo extracts (Demodaten, keine amtlichen Zahlen) in GENESIS table-CSV layout.",
+        description="Write synthetic demo extracts (Demodaten, keine amtlichen Zahlen) in the layouts of the "
+                    "real sources (GENESIS table CSV, BA Excel, Kreis templates).",
     )
     parser.add_argument("out_dir", type=Path, help="target directory (created if missing)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--years", type=_years, default=DEFAULT_YEARS,
                         help="Stichtag years, YYYY or YYYY-YYYY "
                              f"(default {DEFAULT_YEARS.start}-{DEFAULT_YEARS.stop - 1})")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="multiplies the number of schools and KiTas per Gemeinde (benchmarks; default 1)")
     args = parser.parse_args(argv)
-    paths = generate_demo(args.out_dir, seed=args.seed, years=args.years)
+    if args.scale < 1:
+        parser.error("--scale must be at least 1")
+    paths = generate_demo(args.out_dir, seed=args.seed, years=args.years, scale=args.scale)
     total = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} demo files ({total} bytes) written to {args.out_dir.resolve()}")
     return 0

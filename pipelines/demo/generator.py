@@ -14,6 +14,12 @@ Tables written (one file per table and year, Stichtag 31.12.<year>):
 
 All files: Windows-1252, ``;`` separated, LF line ends, decimal comma.
 
+Further families (schools, KiTas, naturalisations, labour market, social benefits, and the Kreis-held extracts
+in the format of the Kreis templates) are written by :mod:`pipelines.demo.families` on top of the models of
+this module; see there for the file names. Non-GENESIS files carry DEMO_MARKER as well: the BA Excel table in a
+title row and the notes below the table, the Kreis templates in the file properties (Excel) and in the name
+column of every row (``schulname``, ``einrichtung_name``).
+
 Model (all randomness from ``random.Random`` seeded with strings derived from the seed, the unit and the
 year, so a year's values do not depend on which other years are generated):
 
@@ -761,12 +767,21 @@ def _table_12521_03i(seed: int, year: int, path: Path, *, aachen_city: bool = Tr
     return _write(path, lines)
 
 
-def generate_demo(out_dir: Path, *, seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS,
+def generate_demo(out_dir: Path, *, seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS, scale: int = 1,
                   aachen_city_in_azr: bool = True) -> list[Path]:
-    """Write the synthetic demo extracts (one file per table and year) into out_dir; return the paths.
+    """Write the synthetic demo extracts (one file per table and year, and per Kreis / KI and year for the
+    Kreis-held extracts) into out_dir; return the paths.
 
-    ``aachen_city_in_azr``: 12521-03i lists Stadt Aachen (05334002) after the StädteRegion Aachen (05334),
+    ``scale``: multiplies the number of schools and KiTas per Gemeinde (for benchmarks); the published tables keep
+    their pupil and child totals (only the number of schools in 21111-01-03-4 grows) and stay consistent with the
+    extracts. ``aachen_city_in_azr``: 12521-03i lists Stadt Aachen (05334002) after the StädteRegion Aachen (05334),
     as 12411-01-01-4 does (its KI is one of the 54 centres); set False for Kreis rows only."""
+    # The families (pipelines/demo/families.py and the modules it calls) build on the models of this module,
+    # hence the import here and not at the top (it would be circular).
+    from pipelines.demo.families import write_families
+
+    if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
+        raise ValueError(f"scale must be a positive integer, got {scale!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     writers = (
@@ -778,4 +793,5 @@ def generate_demo(out_dir: Path, *, seed: int = DEFAULT_SEED, years: range = DEF
     for code, writer in writers:
         for year in years:
             written.append(writer(seed, year, out_dir / f"demo_{code}_{year}.csv"))
+    written += write_families(out_dir, seed=seed, years=years, scale=scale)
     return written

@@ -107,11 +107,7 @@ def detect_template(data: bytes, file_name: str | None = None) -> tuple[str, str
     """
     try:
         if _is_xlsx(data):
-            workbook = _open_workbook(data)
-            try:
-                matched = _match_workbook(_workbook_tables(workbook))
-            finally:
-                workbook.close()
+            matched = _match_workbook(_workbook_tables(_open_workbook(data)))
             if not matched:
                 return None
             template = _template_of(matched)
@@ -233,48 +229,76 @@ def _is_binary(data: bytes) -> bool:
     return b"\x00" in data[:4096]
 
 
-def _open_workbook(data: bytes):
-    import openpyxl  # imported here: reading CSV templates does not need it
+@dataclass(frozen=True)
+class _Workbook:
+    """The cell values of every worksheet (python-calamine: fast, read-only) and the document properties."""
+
+    sheets: dict[str, list[list[Any]]]
+    properties: dict[str, str]
+
+
+def _open_workbook(data: bytes) -> _Workbook:
+    from python_calamine import CalamineWorkbook  # imported here: reading CSV templates does not need it
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zip, KeyError and XML errors for files that are not workbooks
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {
+            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in workbook.sheet_names
+            if name not in AUX_SHEETS
+        }
+    except Exception as error:  # calamine raises zip and XML errors for files that are not workbooks
         raise ReaderError(
             "Die Datei ist keine lesbare Excel-Arbeitsmappe (.xlsx). Bitte die Datei in Excel öffnen und erneut als "
             "»Excel-Arbeitsmappe (.xlsx)« speichern.",
-            f"openpyxl cannot load the file: {type(error).__name__}: {error}",
+            f"calamine cannot load the file: {type(error).__name__}: {error}",
         ) from None
+    return _Workbook(sheets=sheets, properties=workbook_properties(data))
 
 
-def _workbook_tables(workbook) -> list[_Table]:
+def workbook_properties(data: bytes) -> dict[str, str]:
+    """Document properties of an .xlsx (docProps/core.xml): title, subject, description, keywords, creator,
+    identifier, version. Empty if the file has none."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = ElementTree.fromstring(archive.read("docProps/core.xml"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+        return {}
+    return {element.tag.rsplit("}", 1)[-1]: (element.text or "").strip() for element in root}
+
+
+def _cell_value(value: Any) -> Any:
+    """Calamine gives '' for an empty cell and a date for a date cell; the parsers expect None and datetime."""
+    if value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _workbook_tables(workbook: _Workbook) -> list[_Table]:
     tables: list[_Table] = []
-    for worksheet in workbook.worksheets:
-        if worksheet.title in AUX_SHEETS or not hasattr(worksheet, "iter_rows"):
-            continue  # the explanation and list sheets; chart sheets have no cells
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # do not trust the stored <dimension>: some tools write it wrong
+    for title, rows in workbook.sheets.items():
         table: _Table | None = None
-        for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            cells = list(values)
+        for line, values in enumerate(rows, start=1):
+            cells = [_cell_value(value) for value in values]
             if all(_is_blank(cell) for cell in cells):
                 continue
             if table is None:
                 table = _Table(
-                    where=f"Tabellenblatt »{worksheet.title}«, ",
-                    where_en=f"sheet {worksheet.title!r}",
+                    where=f"Tabellenblatt »{title}«, ",
+                    where_en=f"sheet {title!r}",
                     header_line=line,
                     header=cells,
-                    title=worksheet.title,
+                    title=title,
                 )
             else:
                 table.rows.append((line, cells))
         if table is None:
             table = _Table(
-                where=f"Tabellenblatt »{worksheet.title}«, ",
-                where_en=f"sheet {worksheet.title!r}",
-                header_line=1,
-                header=[],
-                title=worksheet.title,
+                where=f"Tabellenblatt »{title}«, ", where_en=f"sheet {title!r}", header_line=1, header=[], title=title
             )
         tables.append(table)
     return tables
@@ -300,12 +324,9 @@ def _template_of(matched: dict[str, tuple[TemplateSpec, SheetSpec]]) -> Template
 
 def _read_xlsx(data: bytes) -> TemplateExtract:
     workbook = _open_workbook(data)
-    try:
-        tables = _workbook_tables(workbook)
-        declared_id = (workbook.properties.identifier or "").strip()
-        declared_version = (workbook.properties.version or "").strip()
-    finally:
-        workbook.close()
+    tables = _workbook_tables(workbook)
+    declared_id = workbook.properties.get("identifier", "")
+    declared_version = workbook.properties.get("version", "")
 
     matched = _match_workbook(tables)
     sheet_names = ", ".join(f"»{table.title}«" for table in tables) or "keine"

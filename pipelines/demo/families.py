@@ -1,0 +1,84 @@
+"""The demo families beyond population and foreigners: which files generate_demo writes for them, in which order.
+
+File names (year = Stichtag year, Schuljahr start t of t/t+1, or Berichtsjahr):
+
+    demo_21111-01-03-4_<year>.csv                 Schulen und Schüler/-innen nach Schularten (schools.py)
+    demo_21111-02-06-4_<year>.csv                 Absolvierende und Abgehende nach Abschlussarten (schools.py)
+    demo_22541-02i_<year>.csv                     Kinder in Tageseinrichtungen, Jugendämter, 01.03. (kitas.py)
+    demo_12511-01i_<year>.csv                     Einbürgerungen, Kreise (naturalisations.py)
+    demo_13211-02-05-4_<year>.csv                 Arbeitslose und Arbeitslosenquoten (labour.py)
+    demo_22811-01i_<year>.csv                     Mindestsicherungsquote, Gemeinden (labour.py)
+    demo_ba_sgb2_elb_staatsangehoerigkeit_<year>.xlsx   BA: ELB nach Staatsangehörigkeit, Kreise (labour.py)
+    demo_schulamt_schulen_<Kreis AGS>_<year>.xlsx        Schulamt school extract, 53 per year
+    demo_jugendamt_kitas_<Kreis AGS>_<year>.csv          Jugendamt KiTa extract, 53 per year
+    demo_ki_jahresbericht_<KI id>_<year>.xlsx            KI annual report, 54 per year
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pipelines.demo.generator import _geo
+
+__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "clear_model_caches", "write_families"]
+
+# GENESIS tables of the families (writers in _genesis_writers), the BA Excel table and the Kreis templates
+GENESIS_TABLES = ("21111-01-03-4", "21111-02-06-4", "22541-02i", "12511-01i", "13211-02-05-4", "22811-01i")
+BA_EXCEL = "ba_sgb2_elb_staatsangehoerigkeit"
+KREIS_TEMPLATES = ("schulamt_schulen", "jugendamt_kitas", "ki_jahresbericht")
+
+
+def _genesis_writers() -> dict[str, Callable[..., Path]]:
+    from pipelines.demo import kitas, labour, naturalisations, schools
+
+    return {
+        "21111-01-03-4": lambda seed, year, path, scale: schools.table_21111_01_03_4(seed, year, path, scale),
+        "21111-02-06-4": lambda seed, year, path, scale: schools.table_21111_02_06_4(seed, year, path, scale),
+        "22541-02i": lambda seed, year, path, scale: kitas.table_22541_02i(seed, year, path, scale),
+        "12511-01i": lambda seed, year, path, scale: naturalisations.table_12511_01i(seed, year, path),
+        "13211-02-05-4": lambda seed, year, path, scale: labour.table_13211_02_05_4(seed, year, path),
+        "22811-01i": lambda seed, year, path, scale: labour.table_22811_01i(seed, year, path),
+    }
+
+
+def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) -> list[Path]:
+    """Write every family file for the years into out_dir; return the paths (table by table, year by year)."""
+    from pipelines.demo import kreis_extracts, labour
+    from pipelines.demo.ki_reports import KI_IDS
+
+    if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
+        raise ValueError(f"scale must be a positive integer, got {scale!r}")
+    written: list[Path] = []
+    for code, writer in _genesis_writers().items():
+        for year in years:
+            written.append(writer(seed, year, out_dir / f"demo_{code}_{year}.csv", scale))
+    for year in years:
+        path = out_dir / f"demo_{BA_EXCEL}_{year}.xlsx"
+        path.write_bytes(labour.ba_sgb2_workbook(seed, year))
+        written.append(path)
+    kreise = _geo().kreise
+    for year in years:
+        for kreis in kreise:
+            written.append(kreis_extracts.write_school_extract(
+                seed, year, kreis, out_dir / f"demo_schulamt_schulen_{kreis}_{year}.xlsx", scale))
+    for year in years:
+        for kreis in kreise:
+            written.append(kreis_extracts.write_kita_extract(
+                seed, year, kreis, out_dir / f"demo_jugendamt_kitas_{kreis}_{year}.csv", scale))
+    for year in years:
+        for ki in KI_IDS:
+            written.append(kreis_extracts.write_ki_report(
+                seed, year, ki, out_dir / f"demo_ki_jahresbericht_{ki}_{year}.xlsx", scale))
+    return written
+
+
+def clear_model_caches() -> None:
+    """Forget every cached model value of the demo modules (for cold-start timings in tests and benchmarks)."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name == "pipelines.demo" or name.startswith("pipelines.demo."):
+            for obj in vars(module).values():
+                if callable(getattr(obj, "cache_clear", None)):
+                    obj.cache_clear()

@@ -1,0 +1,262 @@
+"""Geography shared by the demo families: which Gemeinden a table row covers, the row lists of the GENESIS
+layouts (Regionaldatenbank and Landesdatenbank NRW), and the Jugendämter.
+
+Everything here is structure, not values: it does not depend on the seed. The Jugendämter follow a fixed rule on
+the model population of the default seed (see :func:`jugendaemter`), so their codes are the same for every seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipelines.demo.generator import (
+    _AACHEN_REST,
+    AACHEN_CITY,
+    AACHEN_KREIS,
+    DEFAULT_SEED,
+    DISSOLVED_CITY,
+    DISSOLVED_KREIS,
+    NRW,
+    _aachen_member_label,
+    _geo,
+    _ldb_label,
+    _population_year,
+    _rdb_label,
+)
+
+__all__ = [
+    "Row",
+    "alloc_unit_of",
+    "gemeinden_of_row",
+    "jugendaemter",
+    "jugendamt_of",
+    "kreis_of",
+    "ldb_gemeinde_rows",
+    "ldb_jugendamt_rows",
+    "ldb_kreis_rows",
+    "rdb_rows",
+]
+
+# Kreisangehörige Städte with at least this population (model, 31.12.2018, default seed) have their own Jugendamt.
+JUGENDAMT_MIN_POP = 25_000
+# ... and these towns as well (smaller towns with an own Jugendamt exist; Altena is the example of DOMAIN §2).
+JUGENDAMT_EXTRA = frozenset({"05962004"})
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a GENESIS table: region code, label as written (with indentation) and its kind.
+
+    kind: 'dg', 'land', 'rb', 'kreis', 'city' (Stadt Aachen inside the StädteRegion), 'gemeinde', 'jugendamt',
+    'dissolved' (05313, 05354 and their former Gemeinden / Jugendämter: all cells '-') or 'outside'
+    (05999998 Wohnort außerhalb von NRW)."""
+
+    code: str
+    label: str
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def _kreis_of() -> dict[str, str]:
+    geo = _geo()
+    return {g: k for k in geo.kreise for g in geo.gemeinden_of[k]}
+
+
+def kreis_of(gemeinde: str) -> str:
+    """The Kreis / kreisfreie Stadt (5 digits) of a Gemeinde (8 digits)."""
+    return _kreis_of()[gemeinde]
+
+
+def alloc_unit_of(gemeinde: str) -> str:
+    """The unit of the foreigners model: the Kreis, or Stadt Aachen / the rest of the StädteRegion Aachen."""
+    kreis = kreis_of(gemeinde)
+    if kreis == AACHEN_KREIS:
+        return AACHEN_CITY if gemeinde == AACHEN_CITY else _AACHEN_REST
+    return kreis
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Jugendämter
+# --------------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def jugendaemter() -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Per Kreis (not for kreisfreie Städte): [(code, label, Gemeinden)] in code order.
+
+    Towns with an own Jugendamt: ``JH<8-digit AGS>`` 'Jugendamt <Name>'; the rest of the Kreis:
+    ``JH<Kreis AGS>999`` 'Kreisjugendamt <Kreis name>' (absent when every Gemeinde has its own Jugendamt, as in
+    the Kreise Mettmann or Recklinghausen). Stadt Aachen is a town with its own Jugendamt (JH05334002)."""
+    geo = _geo()
+    pop = _population_year(DEFAULT_SEED, 2018)
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for k in geo.kreise:
+        if geo.kreisfrei(k):
+            continue
+        own = [g for g in geo.gemeinden_of[k] if pop[g] >= JUGENDAMT_MIN_POP or g in JUGENDAMT_EXTRA]
+        rest = tuple(g for g in geo.gemeinden_of[k] if g not in own)
+        rows = [(f"JH{g}", f"Jugendamt {geo.name(g)}", (g,)) for g in own]
+        if rest:
+            rows.append((f"JH{k}999", f"Kreisjugendamt {geo.name(k)}", rest))
+        out[k] = rows
+    return out
+
+
+@lru_cache(maxsize=1)
+def _jugendamt_of() -> dict[str, str]:
+    geo = _geo()
+    out: dict[str, str] = {}
+    for k in geo.kreise:
+        if geo.kreisfrei(k):
+            for g in geo.gemeinden_of[k]:
+                out[g] = k  # the kreisfreie Stadt is its own Jugendamt: no JH row in the tables
+            continue
+        for code, _label, gems in jugendaemter()[k]:
+            for g in gems:
+                out[g] = code
+    return out
+
+
+def jugendamt_of(gemeinde: str) -> str:
+    """The JH code of the Jugendamt of a Gemeinde, or the 5-digit code of a kreisfreie Stadt."""
+    return _jugendamt_of()[gemeinde]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Which Gemeinden a row covers
+# --------------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _coverage() -> dict[str, tuple[str, ...]]:
+    geo = _geo()
+    cover: dict[str, tuple[str, ...]] = {}
+    for k in geo.kreise:
+        cover[k] = tuple(geo.gemeinden_of[k])
+        for g in geo.gemeinden_of[k]:
+            cover[g] = (g,)
+    for rb in geo.rbs:
+        cover[rb] = tuple(g for k in geo.kreise_of_rb[rb] for g in geo.gemeinden_of[k])
+    cover[NRW] = tuple(g for rb in geo.rbs for g in cover[rb])
+    for rows in jugendaemter().values():
+        for code, _label, gems in rows:
+            cover[code] = gems
+    return cover
+
+
+def gemeinden_of_row(code: str) -> tuple[str, ...]:
+    """The Gemeinden (8-digit AGS) that a row code covers: NRW, RB, Kreis, Gemeinde, Stadt Aachen or Jugendamt.
+    Dissolved units and pseudo-units cover none."""
+    return _coverage().get(code, ())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Row lists
+# --------------------------------------------------------------------------------------------------------------
+def _rdb_label_new(ags: str) -> str:
+    """Kreis label of the Regionaldatenbank since the 2025 relaunch ('Düsseldorf, kreisfreie Stadt')."""
+    geo = _geo()
+    name = geo.name(ags)
+    if ags == AACHEN_KREIS:
+        return "Städteregion Aachen, Kreis"
+    if geo.kreisfrei(ags):
+        return f"{name}, kreisfreie Stadt"
+    return name if "kreis" in name.lower() else f"{name}, Kreis"
+
+
+def rdb_rows(*, new_style: bool = False, dg: bool = True) -> list[Row]:
+    """Regionaldatenbank 'Kreise und krfr. Städte': DG (0 spaces), NRW (2), RB (4), Kreise (6); after the
+    StädteRegion Aachen the Stadt Aachen (05334002) and the dissolved Kreis Aachen (05354), as in 12411-01-01-4."""
+    geo = _geo()
+    rows: list[Row] = [Row("DG", "Deutschland", "dg")] if dg else []
+    rows.append(Row(NRW, "  Nordrhein-Westfalen", "land"))
+    for rb in geo.rbs:
+        rows.append(Row(rb, f"    {geo.name(rb)}, Regierungsbezirk", "rb"))
+        for k in geo.kreise_of_rb[rb]:
+            rows.append(Row(k, "      " + (_rdb_label_new(k) if new_style else _rdb_label(k)), "kreis"))
+            if k == AACHEN_KREIS:
+                city = "Aachen, kreisfreie Stadt" if new_style else "Aachen, krfr. Stadt"
+                rows.append(Row(AACHEN_CITY, f"      {city}", "city"))
+                rows.append(Row(DISSOLVED_KREIS, "      Aachen, Kreis", "dissolved"))
+    return rows
+
+
+def _ldb_kreise(rb: str) -> list[str]:
+    geo = _geo()
+    kreise = list(geo.kreise_of_rb[rb])
+    if rb == "053":
+        kreise = sorted([*kreise, DISSOLVED_CITY, DISSOLVED_KREIS])
+    return kreise
+
+
+def ldb_kreis_rows(*, aachen_city: bool = True) -> list[Row]:
+    """Landesdatenbank NRW 'kreisfreie Städte und Kreise' as 12521-03i: NRW (0), RB (2), Kreise incl. the dissolved
+    05313/05354 (4), Stadt Aachen after the StädteRegion (6)."""
+    geo = _geo()
+    rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
+    for rb in geo.rbs:
+        rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))
+        for k in _ldb_kreise(rb):
+            if k == DISSOLVED_CITY:
+                rows.append(Row(k, "    Aachen, krfr. Stadt", "dissolved"))
+            elif k == DISSOLVED_KREIS:
+                rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
+            else:
+                rows.append(Row(k, f"    {_ldb_label(k)}", "kreis"))
+                if k == AACHEN_KREIS and aachen_city:
+                    rows.append(Row(AACHEN_CITY, "      Aachen, krfr. Stadt (ab 21.10.2009)", "city"))
+    return rows
+
+
+def ldb_gemeinde_rows() -> list[Row]:
+    """Landesdatenbank NRW 'Gemeinden' in the order of 12411-15i: NRW (0), RB (2), Kreise (4, kreisfreie Städte
+    only as this row), Gemeinden (6); the dissolved 05313 / 05354 and the former Gemeinden of 05354 with '-'."""
+    geo = _geo()
+    rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
+    for rb in geo.rbs:
+        rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))
+        for k in _ldb_kreise(rb):
+            if k == DISSOLVED_CITY:
+                rows.append(Row(k, "    Aachen, krfr. Stadt", "dissolved"))
+                continue
+            if k == DISSOLVED_KREIS:
+                rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
+                for g in geo.gemeinden_of[AACHEN_KREIS]:
+                    if g != AACHEN_CITY:
+                        rows.append(Row(DISSOLVED_KREIS + g[5:], f"      {_aachen_member_label(geo.name(g), False)}",
+                                        "dissolved"))
+                continue
+            rows.append(Row(k, f"    {_ldb_label(k)}", "kreis"))
+            if geo.kreisfrei(k):
+                continue
+            for g in geo.gemeinden_of[k]:
+                name = geo.name(g)
+                label = _aachen_member_label(name, True) if k == AACHEN_KREIS else name
+                rows.append(Row(g, f"      {label}", "gemeinde"))
+    return rows
+
+
+def ldb_jugendamt_rows() -> list[Row]:
+    """Landesdatenbank NRW 'Jugendämter' as 22517-02i: NRW (0), RB (2), Kreise and kreisfreie Städte (4), below each
+    Kreis its Jugendämter (6). The dissolved 05313 and 05354 are listed with '-', the latter with the Jugendämter it
+    had (JH05354...)."""
+    geo = _geo()
+    rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
+    for rb in geo.rbs:
+        rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))
+        for k in _ldb_kreise(rb):
+            if k == DISSOLVED_CITY:
+                rows.append(Row(k, "    Aachen, krfr. Stadt", "dissolved"))
+                continue
+            if k == DISSOLVED_KREIS:
+                rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
+                for code, label, _gems in jugendaemter()[AACHEN_KREIS]:
+                    if code == f"JH{AACHEN_CITY}":
+                        continue
+                    old_code = "JH" + DISSOLVED_KREIS + code[7:]
+                    old_label = "Kreisjugendamt Aachen, Kreis" if code.endswith("999") else label
+                    rows.append(Row(old_code, f"      {old_label}", "dissolved"))
+                continue
+            rows.append(Row(k, f"    {_ldb_label(k)}", "kreis"))
+            if geo.kreisfrei(k):
+                continue
+            for code, label, _gems in jugendaemter()[k]:
+                rows.append(Row(code, f"      {label}", "jugendamt"))
+    return rows
