@@ -150,3 +150,37 @@ def test_real_population_export_supersedes_demo_and_yields_its_figures(workspace
         "select distinct strftime(denominator_stand, '%d.%m.%Y %H:%M:%S') from indicator_values where year = 2018"
     )
     assert stands == [("21.03.2020 12:15:06",)]
+
+
+RAW_TABLES_SQL = (
+    "select table_name from information_schema.tables where table_schema = 'raw' "
+    "and table_name not in ('validation_results') order by table_name"
+)
+
+
+def _raw_fingerprint(workspace) -> dict[str, tuple]:
+    """Row count and an order-independent checksum of every raw table (loaded_at excluded: it is when, not what)."""
+    fingerprint = {}
+    for (table,) in workspace.warehouse(RAW_TABLES_SQL):
+        columns = "* exclude (loaded_at)" if table == "source_files" else "*"
+        fingerprint[table] = workspace.warehouse(
+            f"select count(*), coalesce(sum(hash(t)), 0) from (select {columns} from raw.{table}) t"
+        )[0]
+    return fingerprint
+
+
+def test_loading_the_full_demo_twice_changes_nothing(demo_pipeline, demo_files, tmp_path):
+    # Work on a copy: the session's demo workspace stays as it is for the other tests.
+    copy = type(demo_pipeline)(sources_dir=tmp_path / "sources", data_dir=tmp_path / "data")
+    shutil.copytree(demo_pipeline.sources_dir, copy.sources_dir)
+    shutil.copytree(demo_pipeline.data_dir, copy.data_dir)
+    before = _raw_fingerprint(copy)
+    marts_before = copy.serving("select * from indicator_values order by all")
+    assert before["source_files"][0] == len(demo_files) > 2000
+
+    for path in demo_files:
+        shutil.copy(path, copy.inbox / path.name)
+    copy.run_pipeline()
+    assert _raw_fingerprint(copy) == before
+    assert copy.serving("select * from indicator_values order by all") == marts_before
+    assert not [path for path in copy.inbox.rglob("*") if path.is_file()]
