@@ -7,13 +7,13 @@ from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_title="Integrationsmonitor NRW", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Integrationsmonitor NRW", page_icon=":material/monitoring:", layout="wide")
 
 VIEWS = Path(__file__).with_name("views")
 navigation = st.navigation(
     [
-        st.Page(VIEWS / "kreis.py", title="Kreisprofil", icon="🏠", default=True, url_path="kreis"),
-        st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon="🗂️", url_path="daten"),
+        st.Page(VIEWS / "kreis.py", title="Kreisprofil", icon=":material/home:", default=True, url_path="kreis"),
+        st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon=":material/fact_check:", url_path="daten"),
     ]
 )
 navigation.run()
