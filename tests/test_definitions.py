@@ -52,3 +52,20 @@ def test_inbox_sensor_and_nightly_schedule_target_the_pipeline():
     assert defs.resolve_sensor_def("inbox_sensor").job_name == "full_pipeline"
     schedule = defs.resolve_schedule_def("nightly_pull_and_load")
     assert schedule.job_name == "full_pipeline" and schedule.cron_schedule == "0 5 * * *"
+
+
+def test_inbox_sensor_requests_one_run_per_set_of_waiting_files(workspace, monkeypatch):
+    from dagster import RunRequest, SkipReason, build_sensor_context
+
+    from pipelines.definitions import inbox_sensor
+
+    monkeypatch.setenv("IM_SOURCES_DIR", str(workspace.sources_dir))
+    assert isinstance(inbox_sensor(build_sensor_context()), SkipReason)
+    (workspace.inbox / "unterordner").mkdir()
+    (workspace.inbox / "unterordner" / "tabelle.csv").write_bytes(b"Tabelle: 12411-15i\n")
+    (workspace.inbox / ".download.part").write_bytes(b"still being written")
+    first = inbox_sensor(build_sensor_context())
+    assert isinstance(first, RunRequest) and first.tags["files"] == "1"
+    assert inbox_sensor(build_sensor_context()).run_key == first.run_key  # same files: same run key, no second run
+    (workspace.inbox / "zweite.csv").write_bytes(b"Tabelle: 12521-03i\n")
+    assert inbox_sensor(build_sensor_context()).run_key != first.run_key
