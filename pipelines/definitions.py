@@ -161,8 +161,9 @@ def land_inbox_files(context: AssetExecutionContext):
 def _validate_raw_tables(settings):
     """Per raw table: run its suite per source (GENESIS table code, BA table, template) over all loaded rows,
     keep the outcomes in raw.validation_results (the dashboard shows them) and render the Data Docs."""
-    from pipelines.validation import build_data_docs, docs_dir, run_suite, suite_for
+    from pipelines.validation import build_data_docs, docs_dir, reset_validation_store, run_suite, suite_for
 
+    reset_validation_store(docs_dir(settings))
     tables = {RAW_CELLS: (GENESIS_CELLS, "table_code"), RAW_BA: (BA_CELLS, "source_id")}
     tables.update({key: (table, None) for table, key in RAW_TEMPLATES.items()})
     checked_at = datetime.now(timezone.utc).replace(tzinfo=None)

@@ -323,6 +323,16 @@ def run_suite(
     return SuiteResult(name, not failed, violations, evaluated, failed, outcomes)
 
 
+def reset_validation_store(docs_dir: Path) -> None:
+    """Keep only the latest check in the GX store and Data Docs: they would otherwise grow with every run.
+    The history of all checks stays in the warehouse (raw.validation_results)."""
+    import shutil
+
+    uncommitted = docs_dir / "gx" / "uncommitted"
+    for folder in ("validations", "data_docs"):
+        shutil.rmtree(uncommitted / folder, ignore_errors=True)
+
+
 def build_data_docs(docs_dir: Path) -> Path:
     """Render the GX Data Docs (HTML) of every validation kept under docs_dir; return the index page."""
     import great_expectations as gx
