@@ -57,6 +57,17 @@ def rejected(rejected_files: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def _table_de(raw_table: str) -> str:
+    """The raw table's name as a user knows the data: the statistics portal, the BA, or the template sheet."""
+    if raw_table == "genesis_table_cells":
+        return "Amtliche Statistik (GENESIS)"
+    if raw_table == "ba_cells":
+        return "Bundesagentur für Arbeit"
+    template_id, _, sheet = raw_table.removeprefix("tpl_").partition("__")
+    template = template_specs().get(template_id)
+    return f"Vorlage {template.title if template else template_id}, Blatt {sheet}"
+
+
 def validation(results: pd.DataFrame) -> None:
     st.subheader("Prüfungen (Great Expectations)")
     if results.empty:
@@ -67,6 +78,7 @@ def validation(results: pd.DataFrame) -> None:
     summary = results.groupby(["raw_table", "source_id"]).agg(
         Regeln=("success", "size"), erfüllt=("success", "sum"), Zeilen=("row_count", "max")
     ).reset_index().rename(columns={"source_id": "Quelle", "raw_table": "Tabelle"})
+    summary["Tabelle"] = summary["Tabelle"].map(_table_de)
     st.write(
         f"Letzte Prüfung: {checked_at:%d.%m.%Y %H:%M} (UTC) – {len(results) - len(failed)} von {len(results)} "
         "Regeln erfüllt. Jede Datei wird beim Laden geprüft; vor jeder Veröffentlichung werden alle geladenen "
