@@ -51,7 +51,8 @@ def test_serving_snapshot_has_auslaenderanteil_for_every_kreis_and_year(demo_pip
     )
     assert rows == [(year, 53) for year in range(2012, 2025)]
     levels = demo_pipeline.serving(
-        "select d.level, count(distinct v.ags) from indicator_values v join districts d using (ags) group by d.level order by 1"
+        "select d.level, count(distinct v.ags) from indicator_values v join districts d using (ags) "
+        "where v.indicator_id = 'auslaenderanteil' group by d.level order by 1"
     )
     assert levels == [("Kreis", 53), ("Land", 1), ("Regierungsbezirk", 5)]
 

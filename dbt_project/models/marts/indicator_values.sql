@@ -1,8 +1,11 @@
--- One row per indicator x unit x reporting year x group, with numerator, denominator and where both came from.
+-- One row per indicator x unit x reporting year x group, with numerator, denominator, value, the official symbol,
+-- whether inputs are rounded or estimated, how higher levels were built, and where numerator and denominator came
+-- from. Only current NRW units (dim_districts) are kept: dissolved and pseudo-units drop out here.
 -- Ausländeranteil = foreigners (AZR, 12521-03i) / population (Fortschreibung, 12411-*) x 100: two sources.
+-- The other indicators come from published tables (intermediate int_indicator_*): they take the source's own totals
+-- for every level and need no confidentiality rule.
 with districts as (
     select ags, level from {{ ref('dim_districts') }}
-    where level in ('Land', 'Regierungsbezirk', 'Kreis')
 ),
 
 foreigners as (
@@ -16,8 +19,7 @@ population as (
 auslaenderanteil as (
     select
         'auslaenderanteil' as indicator_id,
-        districts.ags,
-        districts.level,
+        foreigners.ags,
         foreigners.year,
         'insgesamt' as group_id,
         foreigners.foreigners as numerator,
@@ -25,6 +27,11 @@ auslaenderanteil as (
         case when population.population > 0 then foreigners.foreigners / population.population * 100 end as value,
         '%' as unit,
         foreigners.period_label,
+        population.flag,
+        -- AZR counts are published rounded to multiples of 5 since 2016
+        foreigners.year >= 2016 as is_rounded,
+        false as is_estimated,
+        case when foreigners.summed_rounded_parts then 'sum_of_rounded_parts' else 'source_total' end as aggregation,
         foreigners.summed_rounded_parts as numerator_summed_rounded_parts,
         foreigners.source_table as numerator_source_table,
         foreigners.source_stand as numerator_stand,
@@ -35,7 +42,60 @@ auslaenderanteil as (
         foreigners.is_synthetic or population.is_synthetic as is_synthetic
     from foreigners
     inner join population on population.ags = foreigners.ags and population.year = foreigners.year
-    inner join districts on districts.ags = foreigners.ags
+),
+
+-- Each int_indicator_* model has the same columns as auslaenderanteil above (union by name).
+published_table_indicators as (
+    select * from {{ ref('int_indicator_einbuergerungsquote') }}
+    union all by name
+    select * from {{ ref('int_indicator_schueler_auslaendisch') }}
+    union all by name
+    select * from {{ ref('int_indicator_schulabschluesse') }}
+    union all by name
+    select * from {{ ref('int_indicator_arbeitslosigkeit') }}
+    union all by name
+    select * from {{ ref('int_indicator_mindestsicherungsquote') }}
+    union all by name
+    select * from {{ ref('int_indicator_kita_kinder') }}
+),
+
+all_indicators as (
+    -- Ausländeranteil stays at the levels it always had (Land, RB, Kreis)
+    select auslaenderanteil.*
+    from auslaenderanteil
+    inner join districts on districts.ags = auslaenderanteil.ags
+    where districts.level in ('Land', 'Regierungsbezirk', 'Kreis')
+    union all by name
+    select * from published_table_indicators
+),
+
+final as (
+    select
+        all_indicators.indicator_id,
+        all_indicators.ags,
+        districts.level,
+        all_indicators.year,
+        all_indicators.group_id,
+        -- counts are whole numbers; published rates have no numerator and denominator (null)
+        cast(all_indicators.numerator as bigint) as numerator,
+        cast(all_indicators.denominator as bigint) as denominator,
+        cast(all_indicators.value as double) as value,
+        all_indicators.unit,
+        all_indicators.period_label,
+        all_indicators.numerator_summed_rounded_parts,
+        all_indicators.numerator_source_table,
+        all_indicators.numerator_stand,
+        all_indicators.numerator_source_file,
+        all_indicators.denominator_source_table,
+        all_indicators.denominator_stand,
+        all_indicators.denominator_source_file,
+        all_indicators.is_synthetic,
+        all_indicators.flag,
+        all_indicators.is_rounded,
+        all_indicators.is_estimated,
+        all_indicators.aggregation
+    from all_indicators
+    inner join districts on districts.ags = all_indicators.ags
 )
 
-select * from auslaenderanteil
+select * from final

@@ -1,0 +1,24 @@
+{#- The same table, period, region and cell can be loaded from several files (a revised download): the file with the
+    newest Stand wins, then the one loaded last. Older versions stay in raw and in the archive. -#}
+{% macro newest_stand(partition_by) %}
+qualify row_number() over (
+    partition by {{ partition_by | join(', ') }}
+    order by stand desc nulls last, loaded_at desc
+) = 1
+{% endmacro %}
+
+{#- Value of a share in percent; null when the denominator is zero or missing (never divide by zero). -#}
+{% macro safe_share(numerator, denominator, factor=100) %}
+case when {{ denominator }} > 0 then {{ numerator }} / {{ denominator }} * {{ factor }} end
+{% endmacro %}
+
+{#- The official symbols of numerator and denominator in one field ('-' = exactly zero is kept only when nothing
+    else is flagged). Null when both are plain numbers. -#}
+{% macro combine_flags(first, second) %}
+coalesce(nullif({{ first }}, '-'), nullif({{ second }}, '-'), {{ first }}, {{ second }})
+{% endmacro %}
+
+{#- Estimated values carry the suffix s (geschätzt) in the official symbol. -#}
+{% macro is_estimated(flag) %}
+coalesce(regexp_matches({{ flag }}, 's$'), false)
+{% endmacro %}

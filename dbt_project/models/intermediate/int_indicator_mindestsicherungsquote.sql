@@ -1,0 +1,34 @@
+-- Mindestsicherungsquote as published by IT.NRW (22811-01i) for the Land, RB, Kreise and Gemeinden.
+-- Numerator and denominator are not in the table: only the rate. Symbols ('.', 'x') leave the value null.
+with rates as (
+    select * from {{ ref('stg_genesis__mindestsicherung') }}
+    {{ newest_stand(['ags', 'year']) }}
+),
+
+final as (
+    select
+        'mindestsicherungsquote' as indicator_id,
+        ags,
+        year,
+        'insgesamt' as group_id,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        rate as value,
+        '%' as unit,
+        period_label,
+        flag,
+        false as is_rounded,
+        {{ is_estimated('flag') }} as is_estimated,
+        'source_total' as aggregation,
+        false as numerator_summed_rounded_parts,
+        table_code as numerator_source_table,
+        stand as numerator_stand,
+        file_name as numerator_source_file,
+        table_code as denominator_source_table,
+        stand as denominator_stand,
+        file_name as denominator_source_file,
+        is_synthetic
+    from rates
+)
+
+select * from final
