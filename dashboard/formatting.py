@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pipelines.formatting_de import format_number
 
-def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """1915 -> '1.915'; 12.345 with 1 decimal -> '12,3'; None -> '–'."""
-    if value is None or value != value:  # NaN is not equal to itself
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+__all__ = ["format_date", "format_number", "format_percent", "format_stand"]
 
 
 def format_percent(value: float | None, decimals: int = 1) -> str:

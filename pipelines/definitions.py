@@ -9,7 +9,7 @@ from the GENESIS web service every night (when credentials are configured) and r
 import hashlib
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from dagster import (
@@ -152,51 +152,22 @@ def land_inbox_files(context: AssetExecutionContext):
         yield MaterializeResult(asset_key=key)
     # The blocking checks run the validation suites over everything loaded so far (not only this run's files),
     # and render the Data Docs that the dashboard links.
-    for key, result in _validate_raw_tables(settings):
-        yield AssetCheckResult(
-            check_name="gx_suite", asset_key=key, passed=result.pop("passed"), metadata=result
-        )
+    from pipelines.validation import validate_loaded_data
 
-
-def _validate_raw_tables(settings):
-    """Per raw table: run its suite per source (GENESIS table code, BA table, template) over all loaded rows,
-    keep the outcomes in raw.validation_results (the dashboard shows them) and render the Data Docs."""
-    from pipelines.validation import build_data_docs, docs_dir, reset_validation_store, run_suite, suite_for
-
-    reset_validation_store(docs_dir(settings))
-    tables = {RAW_CELLS: (GENESIS_CELLS, "table_code"), RAW_BA: (BA_CELLS, "source_id")}
-    tables.update({key: (table, None) for table, key in RAW_TEMPLATES.items()})
-    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    records: list[dict] = []
-    results = []
-    for key, (table, source_column) in tables.items():
-        connection = connect_warehouse(settings, read_only=True)
-        try:
-            rows = connection.execute(f"select * from raw.{table}").df()
-        finally:
-            connection.close()
-        build, rules = suite_for(table)
-        groups = rows.groupby(source_column) if source_column and len(rows) else [(None, rows)]
-        failed: dict[str, list[str]] = {}
-        for source_id, part in groups:
-            if part.empty:
-                continue
-            source = source_id or table.removeprefix("tpl_").split("__")[0]
-            result = run_suite(f"{table}.{source}", rules, build(part, source_catalogue().get(source)),
-                               docs_dir=docs_dir(settings))
-            records += [{"checked_at": checked_at, "raw_table": table, "source_id": source, "row_count": len(part), **o}
-                        for o in result.outcomes]
-            if not result.success:
-                failed[source] = result.failed_expectations
-        results.append((key, {
-            "passed": not failed,
-            "rows_validated": len(rows),
-            "failed": MetadataValue.json(failed),
-            "data_docs": str(docs_dir(settings)),
-        }))
-    build_data_docs(docs_dir(settings))
+    results, records = validate_loaded_data(settings)
     record_validation_results(settings, records)
-    return results
+    keys = {GENESIS_CELLS: RAW_CELLS, BA_CELLS: RAW_BA, **RAW_TEMPLATES}
+    for table, result in results.items():
+        yield AssetCheckResult(
+            check_name="gx_suite",
+            asset_key=keys[table],
+            passed=result["passed"],
+            metadata={
+                "rows_validated": result["rows_validated"],
+                "failed": MetadataValue.json(result["failed"]),
+                "data_docs": result["data_docs"],
+            },
+        )
 
 
 @asset_check(asset=RAW_CELLS, blocking=True, description="Every landed cell belongs to a file with lineage.")

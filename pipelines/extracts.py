@@ -16,7 +16,7 @@ import pandas as pd
 from pipelines.catalogue import SourceSpec, source_catalogue
 from pipelines.demo.generator import DEMO_MARKER
 from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, read_ba_excel
-from pipelines.readers.errors import ReaderError
+from pipelines.readers.errors import ReaderError, reject_html
 from pipelines.readers.genesis_flat import is_genesis_flat, read_genesis_flat
 from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
 from pipelines.readers.kreis_templates import (
@@ -100,14 +100,7 @@ def _explain_unrecognised(data: bytes) -> None:
             "UTF-16 byte order mark or interleaved NUL bytes",
             line=1,
         )
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
-        raise ReaderError(
-            "Die Datei ist eine Webseite (HTML), keine Tabelle – vermutlich eine Fehler- oder Anmeldeseite des "
-            "Portals, die beim Download gespeichert wurde. Bitte die Tabelle erneut herunterladen.",
-            "content starts with an HTML/XML tag",
-            line=1,
-        )
+    reject_html(head.decode("latin-1"), "Bitte die Tabelle erneut herunterladen.", "content starts with an HTML/XML tag")
     if b"\x00" in head or sum(byte < 9 or 13 < byte < 32 for byte in head) > 20:
         raise ReaderError(
             "Die Datei enthält Binärdaten und ist keine CSV- oder Excel-Tabelle. Bitte die Tabelle erneut "

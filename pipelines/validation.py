@@ -27,6 +27,7 @@ import pandas as pd
 
 from pipelines.catalogue import SourceSpec
 from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.formatting_de import format_number
 
 # No network in this product's runs: GX's usage analytics stay off.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -259,7 +260,6 @@ class SuiteResult:
     suite: str
     success: bool
     violations: list[Violation]
-    evaluated: int
     failed_expectations: list[str]
     outcomes: list[dict]  # per expectation: frame, expectation, column, success, unexpected_count, rule_de
 
@@ -280,7 +280,6 @@ def run_suite(
     violations: list[Violation] = []
     failed: list[str] = []
     outcomes: list[dict] = []
-    evaluated = 0
     for frame_name in sorted({rule.frame for rule in rules}):
         frame = frames.get(frame_name)
         if frame is None or frame.empty:
@@ -303,7 +302,6 @@ def run_suite(
             batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
         )
-        evaluated += len(frame)
         for outcome in result.results:
             rule = _rule_of(outcome.expectation_config, frame_rules)
             kwargs = outcome.expectation_config.kwargs
@@ -320,7 +318,52 @@ def run_suite(
                 continue
             failed.append(outcome.expectation_config.type)
             violations.extend(_violations(rule, outcome.result, frame))
-    return SuiteResult(name, not failed, violations, evaluated, failed, outcomes)
+    return SuiteResult(name, not failed, violations, failed, outcomes)
+
+
+def validate_loaded_data(settings: Settings) -> tuple[dict[str, dict], list[dict]]:
+    """Run every raw table's suite over all loaded rows, per source (GENESIS table code, BA table, template),
+    with Data Docs. Returns per raw table {passed, rows_validated, failed, data_docs}, and one record per
+    expectation for raw.validation_results."""
+    from datetime import datetime, timezone
+
+    from pipelines.catalogue import source_catalogue
+    from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
+    from pipelines.landing import connect_warehouse
+    from pipelines.templates.spec import template_specs
+
+    # raw table -> the column naming each row's source, or the one source the whole table belongs to
+    tables: dict[str, tuple[str | None, str | None]] = {GENESIS_CELLS: ("table_code", None), BA_CELLS: ("source_id", None)}
+    tables.update({
+        template_table(template.id, sheet.name): (None, template.id)
+        for template in template_specs().values() for sheet in template.sheets
+    })
+    site = docs_dir(settings)
+    reset_validation_store(site)
+    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    results: dict[str, dict] = {}
+    records: list[dict] = []
+    connection = connect_warehouse(settings, read_only=True)
+    try:
+        for table, (source_column, table_source) in tables.items():
+            rows = connection.execute(f"select * from raw.{table}").df()
+            build, rules = suite_for(table)
+            groups = rows.groupby(source_column) if source_column and len(rows) else [(table_source, rows)]
+            failed: dict[str, list[str]] = {}
+            for source, part in groups:
+                if part.empty:
+                    continue
+                result = run_suite(f"{table}.{source}", rules, build(part, source_catalogue().get(source)), docs_dir=site)
+                records += [{"checked_at": checked_at, "raw_table": table, "source_id": source,
+                             "row_count": len(part), **outcome} for outcome in result.outcomes]
+                if not result.success:
+                    failed[source] = result.failed_expectations
+            results[table] = {"passed": not failed, "rows_validated": len(rows), "failed": failed,
+                              "data_docs": str(site)}
+    finally:
+        connection.close()
+    build_data_docs(site)
+    return results, records
 
 
 def reset_validation_store(docs_dir: Path) -> None:
@@ -388,8 +431,7 @@ def _german(value) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, float):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
-        return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+        return format_number(value) if value.is_integer() else format_number(value, 2).rstrip("0").rstrip(",")
     return str(value)
 
 

@@ -82,7 +82,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pipelines.readers.errors import ReaderError
+from pipelines.readers.errors import ReaderError, reject_html
 
 # Shared with the GENESIS reader: the same decoding (UTF-8 with/without BOM, cp1252 fallback) and CSV splitting.
 from pipelines.readers.genesis_table import _decode, _parse_records, _Record
@@ -195,7 +195,7 @@ def read_ba_csv(data: bytes) -> BaTable:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN_CSV}", "file is empty or whitespace only")
     text, _encoding = _decode(data)
-    _reject_html(text, _DOWNLOAD_AGAIN_CSV)
+    reject_html(text, _DOWNLOAD_AGAIN_CSV, "file is an HTML/XML page, not a CSV export")
     records = _parse_records(text)
     if not any(not _is_blank(record) for record in records):
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN_CSV}", "file contains only whitespace after decoding")
@@ -320,18 +320,6 @@ def _is_blank(record: _Record) -> bool:
     return not any(cell.strip() for cell in record.cells)
 
 
-def _reject_html(text: str, hint: str) -> None:
-    start = text.lstrip().lower()
-    if start.startswith("<!doctype html") or start.startswith("<html") or start.startswith("<?xml"):
-        raise ReaderError(
-            "Die Datei ist keine CSV-Datei, sondern eine Webseite (HTML), z. B. eine Fehler- oder Anmeldeseite des "
-            f"Portals, die unter dem Namen der Tabelle gespeichert wurde. {hint}",
-            "file is an HTML/XML page, not a CSV export",
-            line=1,
-            value=text.lstrip()[:200],
-        )
-
-
 # A key with the portal's info text glued on: 'StaatsangehörigkeitEs werden ... besteht.'
 _GLUED_NOTE = re.compile(r"^(\S*?[a-zäöüß])([A-ZÄÖÜ][a-zäöüß]*\s.*[.!?])$", re.DOTALL)
 
@@ -451,7 +439,7 @@ def read_ba_excel(data: bytes, sheet: str | None = None) -> BaTable:
         )
     if not data.startswith(_XLSX_SIGNATURE):
         text = data[:200].decode("utf-8", errors="replace")
-        _reject_html(text, _DOWNLOAD_AGAIN_EXCEL)
+        reject_html(text, _DOWNLOAD_AGAIN_EXCEL, "file is an HTML/XML page, not an Excel table")
         raise ReaderError(
             f"Die Datei ist keine Excel-Datei (.xlsx). {_DOWNLOAD_AGAIN_EXCEL}",
             f"no xlsx (zip) signature: starts with {data[:8]!r}",

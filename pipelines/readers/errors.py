@@ -30,3 +30,19 @@ class ReaderError(Exception):
 
     def __str__(self) -> str:
         return self.detail
+
+
+_WEB_PAGE_STARTS = ("<!doctype html", "<html", "<?xml", "<head")
+
+
+def reject_html(text: str, hint: str, detail: str) -> None:
+    """Raise if a download is a web page (an error or sign-in page of the portal saved under the table's name)."""
+    start = text.lstrip().lower()
+    if start.startswith(_WEB_PAGE_STARTS):
+        raise ReaderError(
+            "Die Datei ist keine CSV-Datei, sondern eine Webseite (HTML), z. B. eine Fehler- oder Anmeldeseite des "
+            f"Portals, die unter dem Namen der Tabelle gespeichert wurde. {hint}",
+            detail,
+            line=1,
+            value=text.lstrip()[:200],
+        )

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.readers.errors import ReaderError
+from pipelines.readers.errors import ReaderError, reject_html
 
 # Shared with the table-CSV reader so that both formats decode, split and parse values identically.
 from pipelines.readers.genesis_table import (
@@ -105,7 +105,7 @@ def read_genesis_flat(data: bytes) -> GenesisTable:
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN}", "file is empty or whitespace only")
 
     text, encoding = _decode(data)
-    _reject_html(text)
+    reject_html(text, _DOWNLOAD_AGAIN, "file is an HTML/XML page, not a flat-file CSV")
     records = _parse_records(text)
     index = 0
     while index < len(records) and _is_blank(records[index]):
@@ -309,18 +309,6 @@ def _is_blank(record: _Record) -> bool:
 def _is_footer_start(record: _Record) -> bool:
     first = record.cells[0].strip() if record.cells else ""
     return first.startswith("___")
-
-
-def _reject_html(text: str) -> None:
-    start = text.lstrip().lower()
-    if start.startswith("<!doctype html") or start.startswith("<html") or start.startswith("<?xml"):
-        raise ReaderError(
-            "Die Datei ist keine CSV-Datei, sondern eine Webseite (HTML), z. B. eine Fehler- oder Anmeldeseite des "
-            f"Portals, die unter dem Namen der Tabelle gespeichert wurde. {_DOWNLOAD_AGAIN}",
-            "file is an HTML/XML page, not a flat-file CSV",
-            line=1,
-            value=text.lstrip()[:200],
-        )
 
 
 def _check_row_widths(rows: list[_Record], width: int, *, runs_to_eof: bool, text: str) -> None:
