@@ -6,8 +6,10 @@ group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
 
-{% test within_range(model, column_name, min_value, max_value) %}
+{% test within_range(model, column_name, min_value=none, max_value=none) %}
 select *
 from {{ model }}
-where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
+where false
+{%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+{%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
 {% endtest %}

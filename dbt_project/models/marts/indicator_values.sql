@@ -57,6 +57,13 @@ published_table_indicators as (
     select * from {{ ref('int_indicator_mindestsicherungsquote') }}
     union all by name
     select * from {{ ref('int_indicator_kita_kinder') }}
+    union all by name
+    select * from {{ ref('int_indicator_repraesentation') }}
+),
+
+-- Indicators from the Kreis-held extracts, with small-cell and secondary suppression already applied
+kreis_extract_indicators as (
+    select * from {{ ref('int_indicator_kreis_extracts') }}
 ),
 
 all_indicators as (
@@ -67,6 +74,30 @@ all_indicators as (
     where districts.level in ('Land', 'Regierungsbezirk', 'Kreis')
     union all by name
     select * from published_table_indicators
+    union all by name
+    select * from kreis_extract_indicators
+),
+
+-- The 54 Kommunale Integrationszentren: a KI serving a whole Kreis (or a town with its own KI) takes that unit's
+-- values; the KI of the StädteRegion Aachen (without the Stadt Aachen) has values of its own where they can be built
+-- exactly (Kreis-held extracts). Published rounded tables cannot be split: no value for that KI there.
+centre_areas as (
+    select ags as ki_ags, area_ags from {{ ref('dim_districts') }} where level = 'KI'
+),
+
+centre_indicators as (
+    select all_indicators.* replace (centre_areas.ki_ags as ags),
+        case when centre_areas.area_ags = centre_areas.ki_ags then all_indicators.aggregation
+            else 'same_area_as_' || lower(districts.level) end as centre_aggregation
+    from all_indicators
+    inner join centre_areas on centre_areas.area_ags = all_indicators.ags
+    inner join districts on districts.ags = all_indicators.ags
+),
+
+all_units as (
+    select *, aggregation as centre_aggregation from all_indicators where not starts_with(ags, 'KI')
+    union all by name
+    select * from centre_indicators
 ),
 
 final as (
@@ -93,8 +124,9 @@ final as (
         all_indicators.flag,
         all_indicators.is_rounded,
         all_indicators.is_estimated,
-        all_indicators.aggregation
-    from all_indicators
+        coalesce(all_indicators.is_suppressed, false) as is_suppressed,
+        all_indicators.centre_aggregation as aggregation
+    from all_units as all_indicators
     inner join districts on districts.ags = all_indicators.ags
 )
 
