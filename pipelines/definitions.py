@@ -192,7 +192,8 @@ def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliRe
 @asset(
     deps=[
         *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
-          for model in ("indicator_values", "indicators", "dim_districts", "source_file_versions")),
+          for model in ("indicator_values", "indicators", "dim_districts", "source_file_versions",
+                        "indicator_comparisons", "indicator_group_gaps", "kreis_vergleichstypen")),
         RAW_FILES,
         RAW_REJECTED,
     ],

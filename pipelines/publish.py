@@ -20,6 +20,11 @@ SERVING_TABLES: dict[str, str] = {
     "indicator_values": "select * from wh.marts.indicator_values order by indicator_id, ags, year, group_id",
     "indicators": "select * from wh.marts.indicators order by indicator_id",
     "districts": "select * from wh.marts.dim_districts order by ags",
+    "indicator_comparisons": (
+        "select * from wh.marts.indicator_comparisons order by indicator_id, ags, year, group_id"
+    ),
+    "indicator_group_gaps": "select * from wh.marts.indicator_group_gaps order by indicator_id, ags, year",
+    "kreis_vergleichstypen": "select * from wh.marts.kreis_vergleichstypen order by vergleichstyp_order, ags",
     "source_files": "select * from wh.marts.source_file_versions order by loaded_at, file_name",
     "validation_results": (
         "select * exclude (frame) from wh.raw.validation_results "
