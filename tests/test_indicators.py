@@ -8,12 +8,17 @@ import pytest
 
 from tests.test_pipeline_e2e import _demo_file, _rows, foreigners_from_file
 
-# Indicators of the catalogue computed so far (the others need the Kreis-held extracts and suppression first).
-COMPUTED = {
+# Indicators of the catalogue computed so far.
+FROM_PUBLISHED_TABLES = {
     "auslaenderanteil", "einbuergerungsquote", "schueler_auslaendisch", "ohne_hauptschulabschluss",
     "allgemeine_hochschulreife", "arbeitslosenquote", "auslaenderanteil_arbeitslose", "mindestsicherungsquote",
-    "kita_auslaendische_herkunft", "kita_familiensprache",
+    "kita_auslaendische_herkunft", "kita_familiensprache", "repraesentation_gymnasium", "repraesentation_foerderschule",
 }
+FROM_KREIS_EXTRACTS = {
+    "schueler_zuwanderungsgeschichte", "seiteneinsteiger", "hsu_teilnahme", "uebergang_gymnasium",
+    "ohne_hsa_nach_staatsangehoerigkeit", "hochschulreife_nach_staatsangehoerigkeit", "kita_segregation",
+}
+COMPUTED = FROM_PUBLISHED_TABLES | FROM_KREIS_EXTRACTS
 
 
 def _count(cell: str) -> int | None:
@@ -47,12 +52,20 @@ def test_catalogue_and_computed_indicators_agree(demo_pipeline):
 
 
 @pytest.mark.parametrize("indicator_id", sorted(COMPUTED))
-def test_every_computed_indicator_covers_nrw_the_five_rb_and_the_53_kreise(demo_pipeline, indicator_id):
+def test_every_computed_indicator_covers_nrw_the_five_rb_the_53_kreise_and_the_54_kis(demo_pipeline, indicator_id):
+    # a suppressed row counts: it is there, with its reason, but without figures
     levels = dict(demo_pipeline.serving(
-        "select level, count(distinct ags) from indicator_values where indicator_id = ? and value is not null "
-        "group by level", [indicator_id],
+        "select level, count(distinct ags) from indicator_values where indicator_id = ? "
+        "and (value is not null or is_suppressed) group by level", [indicator_id],
     ))
     assert (levels["Land"], levels["Regierungsbezirk"], levels["Kreis"]) == (1, 5, 53)
+    # KI rows: every centre where its area can be described; the StädteRegion Aachen without the Stadt Aachen only
+    # from exact data (Kreis-held extracts), not from rounded published tables
+    assert levels["KI"] == 54 if indicator_id in FROM_KREIS_EXTRACTS else levels["KI"] >= 52
+    catalogue_levels = dict(demo_pipeline.serving("select indicator_id, lowest_level from indicators"))
+    if catalogue_levels[indicator_id] == "Gemeinde" and indicator_id in FROM_KREIS_EXTRACTS:
+        # most of the 374 kreisangehörige Gemeinden (small ones have no secondary school, so no leavers)
+        assert levels["Gemeinde"] > 250
 
 
 @pytest.mark.parametrize("ags, year",
@@ -149,3 +162,107 @@ def test_schulart_groups_use_the_published_rows(demo_pipeline, demo_files):
             assert value == pytest.approx(foreign / pupils * 100)
             checked += 1
     assert checked == 3
+
+
+def _school_rows(demo_files, kreis: str, year: int) -> list[dict]:
+    """The schools of one Kreis and Schuljahr from the demo workbook (openpyxl, not the product's reader)."""
+    import openpyxl
+
+    [path] = [p for p in demo_files if p.name == f"demo_schulamt_schulen_{kreis}_{year}.xlsx"]
+    sheet = openpyxl.load_workbook(path, read_only=True)["schulen"]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(header, row)) for row in rows if row[0]]
+
+
+def _kita_rows(demo_files, kreis: str, year: int) -> list[dict]:
+    import csv
+
+    [path] = [p for p in demo_files if p.name == f"demo_jugendamt_kitas_{kreis}_{year}.csv"]
+    return list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+
+
+def _served_or_suppressed(demo_pipeline, indicator_id, ags, year, group_id="insgesamt"):
+    rows = demo_pipeline.serving(
+        "select numerator, denominator, value, is_suppressed, flag, aggregation from indicator_values "
+        "where indicator_id = ? and ags = ? and year = ? and group_id = ?", [indicator_id, ags, year, group_id],
+    )
+    assert len(rows) == 1, (indicator_id, ags, year, group_id, rows)
+    return rows[0]
+
+
+@pytest.mark.parametrize("kreis, year", [("05966", 2023), ("05558", 2016), ("05334", 2024)])
+def test_school_extract_indicators_equal_the_sums_of_the_schools(demo_pipeline, demo_files, kreis, year):
+    schools = _school_rows(demo_files, kreis, year)
+    transitions = [key for key in schools[0] if key.startswith("uebergaenge_") and not key.endswith("_auslaendisch")]
+
+    def total(column, rows=schools):
+        return sum(row[column] or 0 for row in rows)
+
+    pupils = total("schueler_insgesamt")
+    expected = {
+        ("schueler_zuwanderungsgeschichte", "insgesamt"): (total("schueler_mit_zuwanderungsgeschichte"), pupils),
+        ("seiteneinsteiger", "insgesamt"): (total("neu_zugewanderte_in_erstfoerderung"), pupils),
+        ("hsu_teilnahme", "insgesamt"): (total("hsu_teilnehmende"), total("schueler_mit_zuwanderungsgeschichte")),
+        ("uebergang_gymnasium", "insgesamt"): (
+            total("uebergaenge_gymnasium"), sum(total(column) for column in transitions)),
+        ("uebergang_gymnasium", "auslaendisch"): (
+            total("uebergaenge_gymnasium_auslaendisch"), sum(total(f"{column}_auslaendisch") for column in transitions)),
+    }
+    expected[("uebergang_gymnasium", "deutsch")] = tuple(
+        a - b for a, b in zip(expected[("uebergang_gymnasium", "insgesamt")],
+                              expected[("uebergang_gymnasium", "auslaendisch")])
+    )
+    factor = {"seiteneinsteiger": 1000}
+    for (indicator_id, group_id), (numerator, denominator) in expected.items():
+        served = _served_or_suppressed(demo_pipeline, indicator_id, kreis, year, group_id)
+        if numerator < 5 or denominator < 5:
+            assert served[3] and served[:3] == (None, None, None), (indicator_id, group_id, served)
+        elif not served[3]:
+            assert served[:2] == (numerator, denominator), (indicator_id, group_id)
+            assert served[2] == pytest.approx(numerator / denominator * factor.get(indicator_id, 100))
+            assert served[5] == "sum_of_exact_parts"
+
+    # a Gemeinde: the sum of its schools, published or suppressed by the rule
+    gemeinde = schools[0]["gemeinde_ags"]
+    of_gemeinde = [row for row in schools if row["gemeinde_ags"] == gemeinde]
+    zwg, all_pupils = total("schueler_mit_zuwanderungsgeschichte", of_gemeinde), total("schueler_insgesamt", of_gemeinde)
+    served = _served_or_suppressed(demo_pipeline, "schueler_zuwanderungsgeschichte", gemeinde, year)
+    assert served[:2] == ((zwg, all_pupils) if not served[3] else (None, None))
+
+
+@pytest.mark.parametrize("kreis, year", [("05966", 2023), ("05913", 2019)])
+def test_kita_segregation_counts_kitas_where_half_the_children_speak_another_language(
+    demo_pipeline, demo_files, kreis, year
+):
+    kitas = _kita_rows(demo_files, kreis, year)
+    children = [
+        (int(k["kinder_unter_3"]) + int(k["kinder_3_bis_schuleintritt"]),
+         int(k["kinder_unter_3_nichtdeutsche_familiensprache"])
+         + int(k["kinder_3_bis_schuleintritt_nichtdeutsche_familiensprache"]))
+        for k in kitas
+    ]
+    with_children = [(all_, language) for all_, language in children if all_ > 0]
+    segregated = sum(1 for all_, language in with_children if language * 2 >= all_)
+    numerator, denominator, value, is_suppressed, flag, _ = _served_or_suppressed(
+        demo_pipeline, "kita_segregation", kreis, year)
+    if segregated < 5:
+        assert is_suppressed and flag == "." and value is None
+    else:
+        assert (numerator, denominator) == (segregated, len(with_children))
+
+
+def test_ki_values_describe_the_area_each_centre_serves(demo_pipeline):
+    """52 KIs serve a whole Kreis, the Stadt Aachen has its own KI, the StädteRegion's KI serves the rest."""
+    def value(indicator_id, ags, group_id="insgesamt", year=2024):
+        rows = demo_pipeline.serving(
+            "select numerator, denominator, value from indicator_values where indicator_id = ? and ags = ? "
+            "and year = ? and group_id = ?", [indicator_id, ags, year, group_id])
+        return rows[0] if rows else None
+
+    assert value("auslaenderanteil", "KI05966") == value("auslaenderanteil", "05966")
+    assert value("mindestsicherungsquote", "KI05334002") == value("mindestsicherungsquote", "05334002")
+    assert value("auslaenderanteil", "KI05334") is None  # rounded AZR counts cannot be split
+    kreis, town, rest = (value("schueler_zuwanderungsgeschichte", code) for code in ("05334", "05334002", "KI05334"))
+    assert kreis[0] == town[0] + rest[0] and kreis[1] == town[1] + rest[1]
+    serves = dict(demo_pipeline.serving("select ags, ki_ags from districts where ags in ('05334002', '05334004', '05966004')"))
+    assert serves == {"05334002": "KI05334002", "05334004": "KI05334", "05966004": "KI05966"}
