@@ -57,6 +57,8 @@ published_table_indicators as (
     select * from {{ ref('int_indicator_mindestsicherungsquote') }}
     union all by name
     select * from {{ ref('int_indicator_kita_kinder') }}
+    union all by name
+    select * from {{ ref('int_indicator_sgb2_quote') }}
 ),
 
 all_indicators as (
