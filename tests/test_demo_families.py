@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.catalogue import source_catalogue
-from pipelines.demo import labour, naturalisations, schools
+from pipelines.demo import labour, naturalisations, population_nationality, schools
 from pipelines.demo.context import unit_foreign_share
 from pipelines.demo.families import BA_EXCEL, GENESIS_TABLES, KREIS_TEMPLATES, write_families
 from pipelines.demo.generator import DEFAULT_SEED, DEMO_MARKER, _round5, exact_foreigners, generate_demo, population
@@ -157,7 +157,7 @@ def test_genesis_files_parse_with_the_product_reader(demo_dir, code):
         assert table.stand is not None and table.stand.year in (year, year + 1)
         assert table.cells and all(c.region_code == "DG" or c.region_code.startswith(("05", "JH05"))
                                    for c in table.cells)
-        period = f"01.03.{year}" if code == "22541-02i" else str(year)
+        period = {"stichtag_0301": f"01.03.{year}", "stichtag": f"31.12.{year}"}.get(spec.period, str(year))
         assert {c.period for c in table.cells} == {period}
         measures = {c.measure for c in table.cells}
         assert all(any(expected in m for m in measures) for expected in spec.measures), (code, measures)
@@ -198,7 +198,7 @@ def test_family_files_are_deterministic(tmp_path):
         return write_families(tmp_path / name, seed=seed, years=range(2023, 2024))
 
     a, b, c = run("a", SEED), run("b", SEED), run("c", SEED + 1)
-    assert [p.name for p in a] == [p.name for p in b] == [p.name for p in c] and len(a) == 6 + 1 + 53 + 53 + 54
+    assert [p.name for p in a] == [p.name for p in b] == [p.name for p in c] and len(a) == 7 + 1 + 53 + 53 + 54
     for x, y in zip(a, b):
         assert x.read_bytes() == y.read_bytes(), x.name
     assert all(x.read_bytes() != z.read_bytes() for x, z in zip(a, c))  # another seed, other values
@@ -602,6 +602,103 @@ def test_mindestsicherungsquote_layout_and_values(demo_dir):
             gems = [g for g in model if g.startswith(code)] if code != "05" else list(model)
             r, p = sum(model[g][0] for g in gems), sum(model[g][1] for g in gems)
             assert abs(cells[code].value - 100 * r / p) <= 0.05 + 1e-9
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 12411-03-03-4 population by nationality and age group (denominator of the SGB-II-Quote)
+# --------------------------------------------------------------------------------------------------------------
+NATIONALITY_TABLE = "12411-03-03-4"
+AGE_LABELS = [label for label, _low, _high in population_nationality.AGE_GROUPS]
+WORKING_AGE = [label for label, low, high in population_nationality.AGE_GROUPS
+               if low >= 15 and high is not None and high <= 65]
+
+
+def nationality_cells(demo_dir: Path, year: int) -> dict[tuple[str, str, str], float | None]:
+    """(region code, age label, measure) -> value, read with the product's GENESIS reader."""
+    table = genesis(demo_dir / f"demo_{NATIONALITY_TABLE}_{year}.csv")
+    return {(c.region_code, c.dimensions[0], c.measure): c.value for c in table.cells}
+
+
+def test_population_by_nationality_file_reads_with_the_product_reader(demo_dir):
+    path = demo_dir / f"demo_{NATIONALITY_TABLE}_2023.csv"
+    lines = path.read_bytes().decode("cp1252").split("\n")
+    assert lines[0] == "Tabelle: 12411-03-03-4"
+    assert lines[5] == ";;;;Insgesamt;Insgesamt;Insgesamt;Deutsche;Deutsche;Deutsche;Ausländer;Ausländer;Ausländer"
+    assert lines[6] == ";;;;Insgesamt;männlich;weiblich;Insgesamt;männlich;weiblich;Insgesamt;männlich;weiblich"
+    assert lines[7].startswith("31.12.2023;DG;Deutschland;unter 3 Jahre;")
+    table = genesis(path)
+    assert table.table_code == NATIONALITY_TABLE and table.encoding == "cp1252"
+    assert {c.period for c in table.cells} == {"31.12.2023"}
+    assert {c.measure for c in table.cells} == {
+        "Insgesamt", "Insgesamt | männlich", "Insgesamt | weiblich", "Deutsche | Insgesamt", "Deutsche | männlich",
+        "Deutsche | weiblich", "Ausländer | Insgesamt", "Ausländer | männlich", "Ausländer | weiblich"}
+    olpe = [c for c in table.cells if c.region_code == "05966" and c.measure == "Insgesamt"]
+    assert [c.dimensions for c in olpe] == [(label,) for label in [*AGE_LABELS, "Insgesamt"]]
+    assert {c.region_label for c in olpe} == {"Olpe, Kreis"} and olpe[0].region_indent == 6
+    dissolved = [c for c in table.cells if c.region_code == "05354"]
+    assert len(dissolved) == 22 * 9 and all(c.raw == "-" and c.value == 0 for c in dissolved)
+    from pipelines.extracts import parse_extract
+
+    extract = parse_extract(path.read_bytes())
+    assert extract.source.id == NATIONALITY_TABLE and extract.is_synthetic
+    # NRW, 5 RB, 53 Kreise, Stadt Aachen and the dissolved 05354, 22 age rows of 9 cells each: DG is left out
+    assert extract.row_count == (1 + 5 + 53 + 1 + 1) * 22 * 9
+
+
+@pytest.mark.parametrize("year", [2012, 2016, 2024])
+def test_population_by_nationality_adds_up_and_equals_12411_01_01_4(demo_dir, year):
+    cells = nationality_cells(demo_dir, year)
+    totals = cells_by(genesis(demo_dir / f"demo_12411-01-01-4_{year}.csv"))
+    model = population_nationality.population_by_nationality(SEED, year)
+    regions = ["05", "051", "053", "055", "057", "059", *KREISE, "05334002"]
+    for region in regions:
+        for age in [*AGE_LABELS, "Insgesamt"]:
+            row = {m: cells[(region, age, m)] for m in
+                   ("Insgesamt", "Insgesamt | männlich", "Insgesamt | weiblich", "Deutsche | Insgesamt",
+                    "Deutsche | männlich", "Deutsche | weiblich", "Ausländer | Insgesamt", "Ausländer | männlich",
+                    "Ausländer | weiblich")}
+            for prefix in ("Deutsche", "Ausländer"):
+                assert row[f"{prefix} | Insgesamt"] == row[f"{prefix} | männlich"] + row[f"{prefix} | weiblich"]
+            assert row["Insgesamt"] == row["Deutsche | Insgesamt"] + row["Ausländer | Insgesamt"]
+            assert row["Insgesamt | männlich"] == row["Deutsche | männlich"] + row["Ausländer | männlich"]
+        for measure in ("Insgesamt", "Deutsche | männlich", "Ausländer | weiblich"):
+            assert cells[(region, "Insgesamt", measure)] == sum(cells[(region, a, measure)] for a in AGE_LABELS)
+        # the same Fortschreibung as 12411-01-01-4: totals and men of every region are equal
+        assert cells[(region, "Insgesamt", "Insgesamt")] == totals[(region, (), "Insgesamt")].value
+        assert cells[(region, "Insgesamt", "Insgesamt | männlich")] == totals[(region, (), "männlich")].value
+        assert cells[(region, "15 bis unter 18 Jahre", "Ausländer | männlich")] == \
+            model[region][("Ausländer", "männlich")][AGE_LABELS.index("15 bis unter 18 Jahre")]
+    assert cells[("05334", "Insgesamt", "Insgesamt")] > cells[("05334002", "Insgesamt", "Insgesamt")]
+    assert cells[("05", "Insgesamt", "Ausländer | Insgesamt")] == \
+        sum(cells[(k, "Insgesamt", "Ausländer | Insgesamt")] for k in KREISE)
+
+
+def test_population_by_nationality_is_plausible_against_the_azr_and_the_elb(demo_dir):
+    for year in (2012, 2016, 2023):
+        cells = nationality_cells(demo_dir, year)
+        azr = exact_foreigners(years=range(year, year + 1))
+        elb = {(c.region_code, c.measure.split(" | ")[-1]): c.value
+               for c in read_ba_excel((demo_dir / f"demo_{BA_EXCEL}_{year}.xlsx").read_bytes()).cells}
+        for kreis in KREISE:
+            foreign = cells[(kreis, "Insgesamt", "Ausländer | Insgesamt")]
+            assert 0.85 <= foreign / azr[(kreis, year)] <= 1.0, (year, kreis)  # fewer than in the AZR
+            working = {n: sum(cells[(kreis, a, f"{n} | Insgesamt")] for a in WORKING_AGE)
+                       for n in ("Deutsche", "Ausländer")}
+            shares = {n: working[n] / cells[(kreis, "Insgesamt", f"{n} | Insgesamt")] for n in working}
+            assert 0.55 <= shares["Deutsche"] < shares["Ausländer"] <= 0.85, (year, kreis, shares)
+            quote_german = 100 * (elb[(kreis, "Deutsche")] or 0) / working["Deutsche"]
+            quote_foreign = 100 * elb[(kreis, "Ausländer")] / working["Ausländer"]
+            assert quote_german < 20 and quote_german < quote_foreign < 60, (year, kreis)
+        nrw_foreign = cells[("05", "Insgesamt", "Ausländer | Insgesamt")] / cells[("05", "Insgesamt", "Insgesamt")]
+        assert 0.09 <= nrw_foreign <= 0.18, (year, nrw_foreign)
+
+    def share_65_and_older(year: int) -> float:
+        cells = nationality_cells(demo_dir, year)
+        old = [label for label, low, _high in population_nationality.AGE_GROUPS if low >= 65]
+        germans = cells[("05", "Insgesamt", "Deutsche | Insgesamt")]
+        return sum(cells[("05", a, "Deutsche | Insgesamt")] for a in old) / germans
+
+    assert 0.2 < share_65_and_older(2012) < share_65_and_older(2024) < 0.3  # an ageing population
 
 
 # --------------------------------------------------------------------------------------------------------------

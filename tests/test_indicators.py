@@ -1,6 +1,7 @@
 """Indicators from published tables (issue 4, first slice): the values served for a few units and years equal
-those computed by hand from the generated demo files (csv module, independent of the product's reader and SQL),
-and the catalogue and the computed values agree."""
+those computed by hand from the generated demo files (csv module, independent of the product's reader and SQL; the
+SGB-II-Quote reads the BA Excel table and 12411-03-03-4 with the product's readers, never the warehouse), and the
+catalogue and the computed values agree."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ FROM_PUBLISHED_TABLES = {
     "auslaenderanteil", "einbuergerungsquote", "schueler_auslaendisch", "ohne_hauptschulabschluss",
     "allgemeine_hochschulreife", "arbeitslosenquote", "auslaenderanteil_arbeitslose", "mindestsicherungsquote",
     "kita_auslaendische_herkunft", "kita_familiensprache", "repraesentation_gymnasium", "repraesentation_foerderschule",
+    "sgb2_quote",
 }
 FROM_KREIS_EXTRACTS = {
     "schueler_zuwanderungsgeschichte", "seiteneinsteiger", "hsu_teilnahme", "uebergang_gymnasium",
     "ohne_hsa_nach_staatsangehoerigkeit", "hochschulreife_nach_staatsangehoerigkeit", "kita_segregation",
 }
 COMPUTED = FROM_PUBLISHED_TABLES | FROM_KREIS_EXTRACTS
+# Indicators whose source publishes no Regierungsbezirke (the BA SGB II table lists Land and Kreise only); no sums of
+# Kreise are built for them.
+WITHOUT_RB = {"sgb2_quote"}
 
 
 def _count(cell: str) -> int | None:
@@ -58,7 +63,8 @@ def test_every_computed_indicator_covers_nrw_the_five_rb_the_53_kreise_and_the_5
         "select level, count(distinct ags) from indicator_values where indicator_id = ? "
         "and (value is not null or is_suppressed) group by level", [indicator_id],
     ))
-    assert (levels["Land"], levels["Regierungsbezirk"], levels["Kreis"]) == (1, 5, 53)
+    expected_rb = 0 if indicator_id in WITHOUT_RB else 5
+    assert (levels["Land"], levels.get("Regierungsbezirk", 0), levels["Kreis"]) == (1, expected_rb, 53)
     # KI rows: every centre where its area can be described; the StädteRegion Aachen without the Stadt Aachen only
     # from exact data (Kreis-held extracts), not from rounded published tables
     assert levels["KI"] == 54 if indicator_id in FROM_KREIS_EXTRACTS else levels["KI"] >= 52
@@ -266,3 +272,74 @@ def test_ki_values_describe_the_area_each_centre_serves(demo_pipeline):
     assert kreis[0] == town[0] + rest[0] and kreis[1] == town[1] + rest[1]
     serves = dict(demo_pipeline.serving("select ags, ki_ags from districts where ags in ('05334002', '05334004', '05966004')"))
     assert serves == {"05334002": "KI05334002", "05334004": "KI05334", "05966004": "KI05966"}
+# --------------------------------------------------------------------------------------------------------------
+# SGB-II-Quote: recomputed from the demo files with the product's readers (not via the warehouse)
+# --------------------------------------------------------------------------------------------------------------
+# The published age groups from 15 to under 65 (12411-03-03-4): the closest boundary to the Regelaltersgrenze 67.
+WORKING_AGE_GROUPS = (
+    "15 bis unter 18 Jahre", "18 bis unter 20 Jahre", "20 bis unter 25 Jahre", "25 bis unter 30 Jahre",
+    "30 bis unter 35 Jahre", "35 bis unter 40 Jahre", "40 bis unter 45 Jahre", "45 bis unter 50 Jahre",
+    "50 bis unter 55 Jahre", "55 bis unter 60 Jahre", "60 bis unter 65 Jahre",
+)
+NATIONALITY_COLUMN = {"insgesamt": "Insgesamt", "deutsch": "Deutsche | Insgesamt",
+                      "auslaendisch": "Ausländer | Insgesamt"}
+ELB_COLUMN = {"insgesamt": "Insgesamt", "deutsch": "Deutsche", "auslaendisch": "Ausländer"}
+
+
+def _sgb2_inputs(demo_files, ags: str, year: int) -> dict[str, tuple[float | None, str | None, int]]:
+    """group -> (ELB, BA symbol, population 15 bis unter 65) from the BA Excel and the 12411-03-03-4 demo files."""
+    from pipelines.readers.ba import read_ba_excel
+    from pipelines.readers.genesis_table import read_genesis_table
+
+    [excel] = [p for p in demo_files if p.name == f"demo_ba_sgb2_elb_staatsangehoerigkeit_{year}.xlsx"]
+    elb = {c.measure.split(" | ")[-1]: c for c in read_ba_excel(excel.read_bytes()).cells if c.region_code == ags}
+    population = read_genesis_table(_demo_file(demo_files, "12411-03-03-4", year).read_bytes())
+    working_age = {measure: 0 for measure in NATIONALITY_COLUMN.values()}
+    for cell in population.cells:
+        if cell.region_code == ags and cell.dimensions[0] in WORKING_AGE_GROUPS and cell.measure in working_age:
+            working_age[cell.measure] += int(cell.value)
+    return {group: (elb[ELB_COLUMN[group]].value, elb[ELB_COLUMN[group]].flag, working_age[column])
+            for group, column in NATIONALITY_COLUMN.items()}
+
+
+@pytest.mark.parametrize("ags, year", [("05966", 2023), ("05513", 2016), ("05111", 2020), ("05", 2024)])
+def test_sgb2_quote_equals_the_one_computed_from_the_files(demo_pipeline, demo_files, ags, year):
+    inputs = _sgb2_inputs(demo_files, ags, year)
+    quotes = {}
+    for group, (elb, _symbol, population) in inputs.items():
+        num, den, value, flag, aggregation, label = _served(demo_pipeline, "sgb2_quote", ags, year, group)
+        assert (num, den, flag, aggregation) == (elb, population, None, "source_total")
+        assert label == f"Jahresdurchschnitt {year}"
+        assert value == pytest.approx(elb / population * 100)
+        quotes[group] = value
+    assert quotes["deutsch"] < quotes["insgesamt"] < quotes["auslaendisch"]
+    gap = _served(demo_pipeline, "sgb2_quote", ags, year, "luecke_auslaendisch_deutsch")
+    assert gap[:2] == (None, None) and gap[2] == pytest.approx(quotes["auslaendisch"] - quotes["deutsch"])
+
+
+def test_sgb2_quote_keeps_ba_secret_cells_empty(demo_pipeline, demo_files):
+    from pipelines.readers.ba import read_ba_excel
+
+    year = 2014
+    [excel] = [p for p in demo_files if p.name == f"demo_ba_sgb2_elb_staatsangehoerigkeit_{year}.xlsx"]
+    secret = sorted(c.region_code for c in read_ba_excel(excel.read_bytes()).cells
+                    if c.measure.endswith("| Deutsche") and c.flag == "*" and len(c.region_code) == 5)
+    assert secret  # the demo hides the Germans of a few Kreise (secondary suppression)
+    for ags in secret:
+        population = _sgb2_inputs(demo_files, ags, year)["deutsch"][2]
+        assert _served(demo_pipeline, "sgb2_quote", ags, year, "deutsch")[:4] == (None, population, None, "*")
+        assert _served(demo_pipeline, "sgb2_quote", ags, year, "luecke_auslaendisch_deutsch")[2:4] == (None, "*")
+        assert _served(demo_pipeline, "sgb2_quote", ags, year, "auslaendisch")[2] is not None
+
+
+def test_sgb2_quote_levels_and_years(demo_pipeline):
+    rows = demo_pipeline.serving(
+        "select level, count(distinct ags), min(year), max(year), bool_or(is_rounded), min(denominator_source_table), "
+        "min(numerator_source_table) from indicator_values where indicator_id = 'sgb2_quote' group by level order by 1"
+    )
+    assert rows == [("Kreis", 53, 2012, 2024, False, "12411-03-03-4", "ba_sgb2_elb_staatsangehoerigkeit"),
+                    ("Land", 1, 2012, 2024, False, "12411-03-03-4", "ba_sgb2_elb_staatsangehoerigkeit")]
+    units = dict(demo_pipeline.serving(
+        "select group_id, min(unit) from indicator_values where indicator_id = 'sgb2_quote' group by 1"))
+    assert units == {"insgesamt": "%", "deutsch": "%", "auslaendisch": "%",
+                     "luecke_auslaendisch_deutsch": "Prozentpunkte"}

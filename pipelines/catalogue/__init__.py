@@ -82,9 +82,10 @@ def sources_readme() -> str:
                 lines.append("- Erwartete Merkmale im Tabellenkopf: " + ", ".join(f"»{m}«" for m in spec.measures))
             if spec.rounding:
                 lines.append(f"- Rundung: {spec.rounding}")
-            if spec.pull:
+            # the nightly pull (pipelines/definitions.py) requests verified tables only
+            if spec.pull and spec.verified:
                 lines.append(f"- Automatischer Abruf über den GENESIS-Webservice: `{spec.pull}`")
             if not spec.verified:
-                lines.append("- Hinweis: Tabellencode und Kopfzeilen sind eine eigene Festlegung nach GENESIS-Konventionen; vor dem Einsatz mit der Landesdatenbank abgleichen.")
+                lines.append("- Hinweis: Tabellencode und Kopfzeilen sind nicht mit einem echten Download abgeglichen (zum Teil eine eigene Festlegung nach GENESIS-Konventionen); vor dem Einsatz mit dem Portal abgleichen. Bis dahin kein automatischer Abruf.")
             lines.append("")
     return "\n".join(lines)

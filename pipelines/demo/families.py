@@ -8,6 +8,7 @@ File names (year = Stichtag year, Schuljahr start t of t/t+1, or Berichtsjahr):
     demo_12511-01i_<year>.csv                     Einbürgerungen, Kreise (naturalisations.py)
     demo_13211-02-05-4_<year>.csv                 Arbeitslose und Arbeitslosenquoten (labour.py)
     demo_22811-01i_<year>.csv                     Mindestsicherungsquote, Gemeinden (labour.py)
+    demo_12411-03-03-4_<year>.csv                 Bevölkerung nach Nationalität und Alter (population_nationality.py)
     demo_ba_sgb2_elb_staatsangehoerigkeit_<year>.xlsx   BA: ELB nach Staatsangehörigkeit, Kreise (labour.py)
     demo_schulamt_schulen_<Kreis AGS>_<year>.xlsx        Schulamt school extract, 53 per year
     demo_jugendamt_kitas_<Kreis AGS>_<year>.csv          Jugendamt KiTa extract, 53 per year
@@ -24,13 +25,14 @@ from pipelines.demo.generator import _geo
 __all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "clear_model_caches", "write_families"]
 
 # GENESIS tables of the families (writers in _genesis_writers), the BA Excel table and the Kreis templates
-GENESIS_TABLES = ("21111-01-03-4", "21111-02-06-4", "22541-02i", "12511-01i", "13211-02-05-4", "22811-01i")
+GENESIS_TABLES = ("21111-01-03-4", "21111-02-06-4", "22541-02i", "12511-01i", "13211-02-05-4", "22811-01i",
+                  "12411-03-03-4")
 BA_EXCEL = "ba_sgb2_elb_staatsangehoerigkeit"
 KREIS_TEMPLATES = ("schulamt_schulen", "jugendamt_kitas", "ki_jahresbericht")
 
 
 def _genesis_writers() -> dict[str, Callable[..., Path]]:
-    from pipelines.demo import kitas, labour, naturalisations, schools
+    from pipelines.demo import kitas, labour, naturalisations, population_nationality, schools
 
     return {
         "21111-01-03-4": lambda seed, year, path, scale: schools.table_21111_01_03_4(seed, year, path, scale),
@@ -39,6 +41,7 @@ def _genesis_writers() -> dict[str, Callable[..., Path]]:
         "12511-01i": lambda seed, year, path, scale: naturalisations.table_12511_01i(seed, year, path),
         "13211-02-05-4": lambda seed, year, path, scale: labour.table_13211_02_05_4(seed, year, path),
         "22811-01i": lambda seed, year, path, scale: labour.table_22811_01i(seed, year, path),
+        "12411-03-03-4": lambda seed, year, path, scale: population_nationality.table_12411_03_03_4(seed, year, path),
     }
 
 

@@ -634,14 +634,19 @@ def _table_12411_15i(seed: int, year: int, path: Path) -> Path:
     return _write(path, lines)
 
 
-def _table_12411_01_01_4(seed: int, year: int, path: Path) -> Path:
-    geo = _geo()
-    sex = _population_sex_year(seed, year)
-    nrw_total = sex[NRW][0]
+def dg_population(seed: int, year: int) -> tuple[int, int]:
+    """(insgesamt, männlich) of the plausibility row Deutschland in the Regionaldatenbank population tables."""
+    nrw_total = _population_sex_year(seed, year)[NRW][0]
     ratio = _interp(tuple(_DG_RATIO.values()), year, tuple(_DG_RATIO))
     r = _rng(seed, "dg", year)
     dg = round(nrw_total * ratio * (1 + r.gauss(0.0, 0.0005)))
-    dg_m = round(dg * (0.4935 + 0.0001 * (year - 2012)))
+    return dg, round(dg * (0.4935 + 0.0001 * (year - 2012)))
+
+
+def _table_12411_01_01_4(seed: int, year: int, path: Path) -> Path:
+    geo = _geo()
+    sex = _population_sex_year(seed, year)
+    dg, dg_m = dg_population(seed, year)
     st = f"31.12.{year}"
 
     def row(ags: str, label: str) -> str:

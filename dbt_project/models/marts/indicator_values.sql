@@ -59,6 +59,8 @@ published_table_indicators as (
     select * from {{ ref('int_indicator_kita_kinder') }}
     union all by name
     select * from {{ ref('int_indicator_repraesentation') }}
+    union all by name
+    select * from {{ ref('int_indicator_sgb2_quote') }}
 ),
 
 -- Indicators from the Kreis-held extracts, with small-cell and secondary suppression already applied
