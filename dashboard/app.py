@@ -12,7 +12,7 @@ st.set_page_config(page_title="Integrationsmonitor NRW", page_icon=":material/mo
 VIEWS = Path(__file__).with_name("views")
 navigation = st.navigation(
     [
-        st.Page(VIEWS / "kreis.py", title="Kreisprofil", icon=":material/home:", default=True),
+        st.Page(VIEWS / "profil.py", title="Kreisprofil", icon=":material/home:", default=True),
         st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon=":material/fact_check:", url_path="daten"),
     ]
 )

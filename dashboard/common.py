@@ -1,28 +1,175 @@
-"""Pieces every page uses: the demo banner, downloads, the note on missing data."""
+"""Pieces every page uses: the demo banner, selections kept in the URL, CSV and Excel downloads, the source note
+under a chart, the order of the Bildungskette."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import streamlit as st
+
+from dashboard.formatting import format_stand
 
 DEMO_BANNER = (
     "**Demodaten (synthetisch)** – Die angezeigten Zahlen wurden vom Demodaten-Generator erzeugt und sind "
     "keine amtlichen Statistiken. Für echte Zahlen die Downloads der Landesdatenbank NRW in den Posteingang legen."
 )
 
+# The Bildungskette as the pages show it: section title -> catalogue stages, in reading order.
+BILDUNGSKETTE: dict[str, tuple[str, ...]] = {
+    "Ausgangslage": ("Demografie",),
+    "Familie und KiTa": ("Familie/KiTa", "KiTa"),
+    "Schule": ("Primarstufe", "Schule", "Übergang", "Sekundarstufe I", "Sekundarstufe II"),
+    "Ausbildung und Beruf": ("Ausbildung", "Beruf"),
+    "Lebensunterhalt": ("Lebensunterhalt",),
+}
+
+GROUP_NAMES = {
+    "insgesamt": "insgesamt",
+    "deutsch": "deutsch",
+    "auslaendisch": "ausländisch",
+    "luecke_auslaendisch_insgesamt": "Lücke ausländisch – insgesamt",
+    "luecke_auslaendisch_deutsch": "Lücke ausländisch – deutsch",
+    "u3": "unter 3 Jahren",
+    "3_bis_schuleintritt": "3 Jahre bis Schuleintritt",
+    "grundschulen": "Grundschulen",
+    "hauptschulen": "Hauptschulen",
+    "realschulen": "Realschulen",
+    "sekundarschulen": "Sekundarschulen",
+    "gesamtschulen": "Gesamtschulen",
+    "gymnasien": "Gymnasien",
+    "foerderschulen": "Förderschulen",
+}
+
+SUPPRESSED_TEXT = "gesperrt"
+SUPPRESSED_REASON = (
+    "Gesperrt (Geheimhaltung): Die Zahl beruht auf weniger als 5 Fällen oder würde zusammen mit den anderen "
+    "veröffentlichten Zahlen eine solche Zahl verraten."
+)
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "de"}
+
 
 def demo_banner() -> None:
     st.warning(DEMO_BANNER, icon="⚠️")
-
-
-def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Daten als CSV herunterladen") -> None:
-    # Semicolon and decimal comma: opens correctly in a German Excel.
-    data = frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key)
 
 
 def no_snapshot_yet() -> None:
     st.info(
         "Es sind noch keine Daten veröffentlicht. Bitte zuerst die Pipeline ausführen (`make pipeline`) "
         "oder Dateien in den Posteingang legen."
+    )
+
+
+def stage_section(stage: str) -> str:
+    return next((section for section, stages in BILDUNGSKETTE.items() if stage in stages), "Weitere")
+
+
+def stage_order(stage: str) -> int:
+    ordered = [s for stages in BILDUNGSKETTE.values() for s in stages]
+    return ordered.index(stage) if stage in ordered else len(ordered)
+
+
+def url_choice(
+    param: str,
+    options: Sequence,
+    *,
+    label: str,
+    key: str,
+    format_func: Callable = str,
+    default=None,
+    widget: Callable = st.selectbox,
+    **widget_args,
+):
+    """A selectbox (or radio) whose choice lives in the URL (?param=...) so that a link shows the same view, and in
+    the session so that it stays when the reader moves to another page."""
+    options = list(options)
+    if not options:
+        return None
+    by_text = {str(option): option for option in options}
+    requested = st.query_params.get(param) or st.session_state.get(f"_url_{param}")
+    chosen = by_text.get(str(requested)) if requested is not None else None
+    if chosen is None:
+        chosen = default if default in options else options[0]
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    value = widget(label, options, index=options.index(chosen), format_func=format_func, key=key, **widget_args)
+    st.query_params[param] = str(value)
+    st.session_state[f"_url_{param}"] = str(value)
+    return value
+
+
+def _excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+    return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    # Semicolon and decimal comma: opens correctly in a German Excel.
+    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Daten als CSV herunterladen") -> None:
+    st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+
+
+def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
+    """CSV and Excel of the data behind a chart or table; the Excel file is only built when it is asked for."""
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            "CSV herunterladen", csv_bytes(frame), file_name=f"{base_name}.csv", mime="text/csv",
+            key=f"{key}_csv", icon=":material/download:",
+        )
+    with right:
+        st.download_button(
+            "Excel herunterladen", lambda: _excel_bytes(frame, base_name), file_name=f"{base_name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+            icon=":material/table_view:",
+        )
+
+
+def _stand_text(stands: pd.Series) -> str:
+    """One Stand, or the range of Stände when a chart spans several downloads (one per reporting year)."""
+    stands = pd.to_datetime(stands.dropna()).sort_values()
+    if stands.empty:
+        return "Stand unbekannt"
+    first, last = stands.iloc[0].to_pydatetime(), stands.iloc[-1].to_pydatetime()
+    if first == last:
+        return format_stand(first)
+    return f"Stände {first:%d.%m.%Y} bis {last:%d.%m.%Y}"
+
+
+def source_note(indicator: dict, shown: pd.DataFrame) -> str:
+    """Definition, source tables with their Stand and file, caveats and licence for the rows a chart shows."""
+    lines = [f"**Definition:** {indicator['definition_de']}"]
+    for role, label in (("numerator", "Zähler"), ("denominator", "Nenner")):
+        parts = shown.dropna(subset=[f"{role}_source_table"]) if len(shown) else shown
+        tables = "; ".join(
+            f"{_table_label(table)} ({_stand_text(part[f'{role}_stand'])})"
+            for table, part in parts.groupby(f"{role}_source_table")
+        ) or "–"
+        lines.append(f"**{label}:** {indicator[f'{role}_de']} – {tables}")
+    lines.append(f"**Hinweis:** {indicator['caveats_de']}")
+    lines.append(f"**Lizenz:** {indicator['licence_de']}")
+    return "  \n".join(lines)
+
+
+def _table_label(table: str) -> str:
+    if table.startswith("tpl_schulamt"):
+        return "Schulauszug des Schulamts"
+    if table.startswith("tpl_jugendamt"):
+        return "KiTa-Auszug des Jugendamts"
+    if table == "ba_cells":
+        return "Statistik der Bundesagentur für Arbeit"
+    return f"Tabelle {table}"
+
+
+def footer(info: dict) -> None:
+    st.divider()
+    st.caption(
+        f"Datenstand der Veröffentlichung: {pd.Timestamp(info['published_at']):%d.%m.%Y %H:%M} (UTC). "
+        "Gebietsstand und Schlüssel: © GeoBasis-DE / BKG 2021, dl-de/by-2-0."
     )

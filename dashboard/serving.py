@@ -60,7 +60,16 @@ def kreise() -> pd.DataFrame:
 
 
 def districts() -> pd.DataFrame:
-    return query("select ags, display_name, level, kind, rb_ags from districts")
+    """Every unit: Land, RB, Kreise, Gemeinden and the 54 KIs, with parents, the serving KI and a KI's area."""
+    return query(
+        "select ags, name, display_name, level, kind, parent_ags, rb_ags, kreis_ags, kreisfrei, area_ags, ki_ags "
+        "from districts order by ags"
+    )
+
+
+def indicators() -> pd.DataFrame:
+    """The indicator catalogue: one row per indicator with names, explanation, definition, sources, caveats."""
+    return query("select * from indicators order by indicator_id")
 
 
 def indicator(indicator_id: str) -> dict:
@@ -69,11 +78,44 @@ def indicator(indicator_id: str) -> dict:
 
 
 def indicator_values(indicator_id: str, group_id: str = "insgesamt") -> pd.DataFrame:
+    """One indicator and group for every unit and year."""
     return query(
         "select * from indicator_values where indicator_id = ? and group_id = ? order by ags, year",
         indicator_id,
         group_id,
     )
+
+
+def unit_profile(ags: str) -> pd.DataFrame:
+    """Every indicator, group and year of one unit with its comparisons (NRW, RB, rank, changes, type)."""
+    return query(
+        "select v.*, c.* exclude (indicator_id, ags, level, year, group_id, unit, value) "
+        "from indicator_values v left join indicator_comparisons c "
+        "using (indicator_id, ags, year, group_id) where v.ags = ? order by v.indicator_id, v.group_id, v.year",
+        ags,
+    )
+
+
+def comparisons(indicator_id: str, group_id: str, level: str) -> pd.DataFrame:
+    """One indicator and group for all units of a level and all years, with ranks, changes and type."""
+    return query(
+        "select c.*, v.numerator, v.denominator, v.is_suppressed, v.flag, v.period_label, v.is_synthetic "
+        "from indicator_comparisons c join indicator_values v using (indicator_id, ags, year, group_id) "
+        "where c.indicator_id = ? and c.group_id = ? and c.level = ? order by c.year, c.ags",
+        indicator_id,
+        group_id,
+        level,
+    )
+
+
+def group_gaps(ags: str) -> pd.DataFrame:
+    """Gaps between ausländisch and deutsch (or insgesamt) for one unit, every indicator and year."""
+    return query("select * from indicator_group_gaps where ags = ? order by indicator_id, year", ags)
+
+
+def vergleichstypen() -> pd.DataFrame:
+    """The comparison group (Vergleichstyp) of each Kreis with its name and description."""
+    return query("select * from kreis_vergleichstypen order by vergleichstyp_order, ags")
 
 
 def source_files() -> pd.DataFrame:
@@ -86,6 +128,33 @@ def rejected_files() -> pd.DataFrame:
 
 def validation_results() -> pd.DataFrame:
     return query("select * from validation_results order by raw_table, source_id, rule_de")
+
+
+def pipeline_runs(limit: int = 20) -> pd.DataFrame:
+    """The last pipeline runs from Dagster's run storage (runs started by `make pipeline`, the sensor or the
+    schedule): start, end, status. Read with the standard sqlite3 module, read-only; empty when no run is recorded."""
+    import sqlite3
+
+    database = get_settings().dagster_home / "history" / "runs.db"
+    columns = ["run_id", "status", "started", "ended", "job"]
+    if not database.exists():
+        return pd.DataFrame(columns=columns)
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "select run_id, status, start_time, end_time, pipeline_name from runs order by create_timestamp desc limit ?",
+            (limit,),
+        ).fetchall()
+    finally:
+        connection.close()
+    return pd.DataFrame(
+        [
+            (run_id, status, pd.to_datetime(start, unit="s") if start else pd.NaT,
+             pd.to_datetime(end, unit="s") if end else pd.NaT, job)
+            for run_id, status, start, end, job in rows
+        ],
+        columns=columns,
+    )
 
 
 def validation_report() -> bytes | None:

@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
-from dashboard.formatting import format_percent
+from dashboard.common import BILDUNGSKETTE
+from dashboard.formatting import format_value
 from tests.conftest import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
@@ -45,36 +46,92 @@ def test_ranking_frame_ranks_all_53_kreise(served):
     assert sum(colour == charts.COLOUR_SELECTED for colour in colours.values()) == 1
 
 
-def test_app_shows_the_chosen_kreis_with_values_from_the_snapshot(served):
-    values, _ = served
+def _latest(demo_pipeline, indicator_id: str, ags: str):
+    return demo_pipeline.serving(
+        "select v.year, v.value, v.is_suppressed, c.nrw_value from indicator_values v "
+        "join indicator_comparisons c using (indicator_id, ags, year, group_id) "
+        "where v.indicator_id = ? and v.ags = ? and v.group_id = 'insgesamt' and (v.value is not null or v.is_suppressed) "
+        "order by v.year desc limit 1", [indicator_id, ags],
+    )[0]
+
+
+def test_profile_shows_every_indicator_of_the_chosen_kreis_with_values_from_the_snapshot(served, demo_pipeline):
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
-    assert app.title[0].value == "Integrationsmonitor NRW"
+    assert app.title[0].value == "Kreisprofil"
     assert any("Demodaten (synthetisch)" in warning.value for warning in app.warning)
-    kreis_box = app.selectbox[0]
-    assert len(kreis_box.options) == 53
+    unit_box = app.selectbox(key="profile_unit")
+    assert len(unit_box.options) == 53 + 54  # Kreise and kreisfreie Städte, and the KIs
 
-    kreis_box.select("05513").run()  # Gelsenkirchen
-    app.selectbox[1].select(2020).run()
+    unit_box.select("05513").run()  # Gelsenkirchen
     assert not app.exception
     assert any("Gelsenkirchen" in header.value for header in app.header)
-    expected = values[(values["ags"] == "05513") & (values["year"] == 2020)]["value"].item()
-    assert app.metric[0].value == format_percent(expected)
-    nrw = values[(values["ags"] == "05") & (values["year"] == 2020)]["value"].item()
-    assert app.metric[1].value == format_percent(nrw)
-    assert app.query_params["kreis"] == ["05513"] or app.query_params["kreis"] == "05513"
+    assert [s.value for s in app.subheader][:5] == list(BILDUNGSKETTE)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    catalogue = dict(demo_pipeline.serving("select indicator_id, name_de from indicators"))
+    units = dict(demo_pipeline.serving("select indicator_id, unit from indicators"))
+    for indicator_id in ("auslaenderanteil", "arbeitslosenquote", "uebergang_gymnasium", "seiteneinsteiger"):
+        year, value, is_suppressed, nrw = _latest(demo_pipeline, indicator_id, "05513")
+        shown = "gesperrt" if is_suppressed else format_value(value, units[indicator_id])
+        assert metrics[catalogue[indicator_id]] == shown, indicator_id
     captions = " ".join(caption.value for caption in app.caption)
-    assert "12521-03i" in captions and "Stand:" in captions and "dl-de/by-2-0" in captions
+    year, value, _, nrw = _latest(demo_pipeline, "auslaenderanteil", "05513")
+    assert f"NRW {format_value(nrw, '%')}" in captions
+    assert "12521-03i" in captions and "dl-de/by-2-0" in captions and "Stand" in captions
+    assert app.query_params["gebiet"] in (["05513"], "05513")
+    badges = [element.proto.label for element in app.get("badge")] if app.get("badge") else []
+    labels = " ".join(badges) or " ".join(m.value for m in app.markdown)
+    assert "als NRW" in labels
+
+
+def test_profile_of_the_ki_staedteregion_aachen_shows_only_exact_values(served, demo_pipeline):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["gebiet"] = "KI05334"
+    app.run()
+    assert not app.exception
+    assert "ohne die Stadt Aachen" in app.info[0].value
+    names = dict(demo_pipeline.serving("select name_de, is_kreis_extract from indicators"))
+    shown = [metric.label for metric in app.metric]
+    assert shown and all(names[label] for label in shown)  # only Kreis-held extracts can be split exactly
+
+
+def test_profile_table_and_suppressed_tiles(served, demo_pipeline):
+    import pandas as pd
+
+    from dashboard import profile_data
+
+    connection = duckdb.connect(str(demo_pipeline.serving_path), read_only=True)
+    profile = connection.execute(
+        "select v.*, c.* exclude (indicator_id, ags, level, year, group_id, unit, value) from indicator_values v "
+        "left join indicator_comparisons c using (indicator_id, ags, year, group_id) where v.ags = '05966'"
+    ).df()
+    catalogue = connection.execute("select * from indicators").df()
+    gaps = connection.execute("select * from indicator_group_gaps where ags = '05966'").df()
+    connection.close()
+    tiles = profile_data.tiles(profile, catalogue, gaps)
+    for tile in tiles:
+        rows = profile[(profile["indicator_id"] == tile.indicator_id) & (profile["group_id"] == "insgesamt")
+                       & (profile["year"] == tile.year)]
+        row = rows.iloc[0]
+        assert tile.is_suppressed == bool(row["is_suppressed"])
+        assert tile.value is None if tile.is_suppressed else tile.value == pytest.approx(row["value"])
+        if tile.verdict in ("besser", "schlechter"):
+            higher = tile.value > tile.nrw_value
+            direction = catalogue.set_index("indicator_id").loc[tile.indicator_id, "direction"]
+            assert (tile.verdict == "besser") == (higher == (direction == "higher_is_better"))
+    table = profile_data.profile_table(profile, catalogue)
+    assert {"Indikator", "Wert", "Quelle Zähler", "Stand Zähler", "Gesperrt"} <= set(table.columns)
+    suppressed = table[table["Gesperrt"] == "ja"]
+    assert len(suppressed) and suppressed["Wert"].isna().all() and suppressed["Zähler"].isna().all()
+    assert isinstance(table, pd.DataFrame) and len(table) == len(profile)
 
 
 def test_app_restores_the_selection_from_the_url(served):
     app = AppTest.from_file(APP, default_timeout=60)
-    app.query_params["kreis"] = "05966"
-    app.query_params["jahr"] = "2016"
+    app.query_params["gebiet"] = "05966"
     app.run()
     assert not app.exception
-    assert app.selectbox[0].value == "05966"
-    assert app.selectbox[1].value == 2016
+    assert app.selectbox(key="profile_unit").value == "05966"
 
 
 def test_app_without_snapshot_explains_what_to_do(tmp_path, monkeypatch):

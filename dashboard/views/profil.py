@@ -1,0 +1,111 @@
+"""Kreisprofil (start page): one Kreis, kreisfreie Stadt or KI along the Bildungskette. Per indicator a tile with the
+latest value, the change to the previous period and over five years, NRW and RB, the gap between groups, a small
+trend line and the catalogue's one-sentence explanation; colour says better or worse than NRW in the indicator's own
+direction. The printable PDF of the same profile is offered at the top."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import profile_data, serving
+from dashboard.common import (
+    BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, no_snapshot_yet, url_choice,
+)
+from dashboard.formatting import format_change, format_value
+
+# Okabe-Ito blue / orange: tells better from worse also with a colour-vision deficiency (never red against green).
+VERDICT_BADGES = {
+    "besser": ("besser als NRW", "blue", ":material/thumb_up:"),
+    "schlechter": ("schlechter als NRW", "orange", ":material/thumb_down:"),
+    "gleich": ("wie NRW", "gray", None),
+    "neutral": ("Vergleich mit NRW ohne Wertung", "gray", None),
+}
+
+
+def _tile(tile: profile_data.Tile) -> None:
+    with st.container(border=True):
+        if tile.is_suppressed:
+            st.metric(tile.name, SUPPRESSED_TEXT, help=tile.explanation)
+            st.caption(f"{tile.period_label}: {SUPPRESSED_REASON}")
+            st.caption(tile.source_text)
+            return
+        st.metric(
+            tile.name,
+            format_value(tile.value, tile.unit),
+            delta=(f"{format_change(tile.change_previous, tile.change_unit)} zum Vorjahr"
+                   if tile.change_previous is not None else None),
+            delta_color="off",
+            help=tile.explanation,
+            chart_data=tile.trend if len(tile.trend) > 1 else None,
+            chart_type="line",
+        )
+        label, colour, icon = VERDICT_BADGES[tile.verdict]
+        st.badge(label, color=colour, icon=icon)
+        parts = [tile.period_label, f"NRW {format_value(tile.nrw_value, tile.unit)}"]
+        if tile.rb_value is not None:
+            parts.append(f"RB {format_value(tile.rb_value, tile.unit)}")
+        if tile.change_5_years is not None:
+            parts.append(f"5 Jahre: {format_change(tile.change_5_years, tile.change_unit)}")
+        st.caption(" · ".join(parts))
+        if tile.gap is not None:
+            st.caption(f"Lücke {tile.gap_label}: {format_change(tile.gap, tile.gap_unit)}")
+        st.caption(tile.source_text)
+
+
+def main() -> None:
+    st.title("Kreisprofil")
+    st.caption("Integration durch Bildung entlang der Bildungskette – Familie, KiTa, Schule, Ausbildung, Beruf")
+    try:
+        info = serving.snapshot_info()
+    except serving.SnapshotMissing:
+        no_snapshot_yet()
+        return
+
+    units = profile_data.profile_units(serving.districts())
+    names = dict(zip(units["ags"], units["label"]))
+    ags = url_choice("gebiet", units["ags"].tolist(), label="Kreis, kreisfreie Stadt oder Kommunales Integrationszentrum",
+                     key="profile_unit", format_func=names.get, default="05966")
+    profile = serving.unit_profile(ags)
+    catalogue = serving.indicators()
+    if bool(info["is_synthetic"]) or bool(profile["is_synthetic"].any()):
+        demo_banner()
+    unit = units.set_index("ags").loc[ags]
+    st.header(unit["display_name"])
+    if unit["note"]:
+        st.info(unit["note"])
+
+    tiles = profile_data.tiles(profile, catalogue, serving.group_gaps(ags))
+    pdf_column, data_column = st.columns([1, 2])
+    with pdf_column:
+        st.download_button(
+            "Kreisprofil als PDF", lambda: profile_data.profile_pdf(ags), file_name=f"kreisprofil_{ags}.pdf",
+            mime="application/pdf", icon=":material/picture_as_pdf:", type="primary", key="profile_pdf",
+        )
+    with data_column:
+        with st.popover("Daten des Profils herunterladen", icon=":material/download:"):
+            downloads(profile_data.profile_table(profile, catalogue), f"kreisprofil_{ags}", key="profile_data")
+
+    for section in BILDUNGSKETTE:
+        in_section = [tile for tile in tiles if tile.section == section]
+        st.subheader(section)
+        if not in_section:
+            st.caption("Für diesen Abschnitt liegen keine Indikatoren vor.")
+            continue
+        for start in range(0, len(in_section), 3):
+            columns = st.columns(3)
+            for column, tile in zip(columns, in_section[start:start + 3]):
+                with column:
+                    _tile(tile)
+    missing = profile_data.missing_indicators(tiles, catalogue)
+    if missing:
+        st.caption("Ohne Daten für dieses Gebiet: " + ", ".join(missing) + ".")
+    st.caption(
+        "Werte: letztes Jahr mit Daten je Indikator. Farbe: besser (blau) oder schlechter (orange) als NRW in der "
+        "Richtung des Indikators; Anteile ohne Wertung (z. B. Ausländeranteil) sind grau. Quellen, Stand und "
+        "Definitionen stehen unter „Steckbriefe“ und im PDF."
+    )
+    footer(info)
+
+
+main()
