@@ -4,8 +4,11 @@ temporary directories, exactly as `make pipeline` does, with IM_SOURCES_DIR and 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,8 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 REAL_FIXTURES = SHARED_DIR / "fixtures" / "real"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"  # screenshots of browser tests
 
 # No network in tests: telemetry and usage statistics off for every tool.
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -93,3 +98,56 @@ def demo_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
 def workspace(tmp_path) -> PipelineWorkspace:
     """An empty pipeline workspace of one test's own."""
     return new_workspace(tmp_path)
+
+
+# Browser tests (marker `browser`): the running dashboard on the demo snapshot, driven by Playwright in Debian's
+# Chromium (Playwright's own browser download does not work offline).
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(demo_pipeline, tmp_path_factory):
+    port = _free_port()
+    env = {**demo_pipeline.env(), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # the server's log goes to a file: a pipe nobody reads would block the server once it is full
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        raise AssertionError(f"dashboard did not start: {log_path.read_text()[-3000:]}")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make test` installs it"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
