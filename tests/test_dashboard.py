@@ -152,7 +152,10 @@ def test_data_page_shows_loaded_files_checks_and_templates(served, demo_pipeline
     assert len(loaded) == files_count[0]
     assert set(loaded["Status"]) <= {"aktuell", "aktuell (Revision einer älteren Fassung)", "ersetzt durch eine neuere Fassung"}
     assert any("Keine Datei wurde abgelehnt" in s.value for s in app.success)
-    checks = app.dataframe[1].value
+    runs = app.dataframe[1].value
+    # the demo pipeline's own run, read from Dagster's run storage
+    assert runs.iloc[0]["Status"] == "erfolgreich" and runs.iloc[0]["Job"] == "full_pipeline" and runs.iloc[0]["Dauer"].endswith(" s")
+    checks = app.dataframe[2].value
     assert (checks["Regeln"] == checks["erfüllt"]).all()
     labels = [button.label for button in app.get("download_button")]
     assert labels.count("Excel-Vorlage") == 3 and "Prüfbericht (HTML, als ZIP) herunterladen" in labels

@@ -1,5 +1,5 @@
-"""Daten & Qualität: what is loaded (source, period, Stand, rows, status), what was rejected and why, the
-validation results, and the empty templates for the Kreis-held extracts."""
+"""Daten & Qualität: what is loaded (source, period, Stand, rows, status), the last pipeline runs, what was rejected
+and why, the validation results, and the empty templates for the Kreis-held extracts."""
 
 from __future__ import annotations
 
@@ -53,6 +53,34 @@ def rejected(rejected_files: pd.DataFrame) -> None:
         "Zeile": rejected_files["line"].map(lambda v: "–" if pd.isna(v) else str(int(v))),
         "Spalte": rejected_files["column"].map(lambda v: "–" if pd.isna(v) else str(int(v))),
         "Wert": rejected_files["value"].fillna("–"),
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+RUN_STATUS_DE = {
+    "SUCCESS": "erfolgreich", "FAILURE": "fehlgeschlagen", "STARTED": "läuft", "STARTING": "startet",
+    "QUEUED": "wartet", "CANCELED": "abgebrochen", "CANCELING": "wird abgebrochen", "NOT_STARTED": "nicht gestartet",
+}
+
+
+def pipeline_runs(runs: pd.DataFrame) -> None:
+    st.subheader("Letzte Pipeline-Läufe")
+    if runs.empty:
+        st.info("Es ist noch kein Pipeline-Lauf verzeichnet.")
+        return
+    failed = runs[runs["status"] == "FAILURE"]
+    if len(failed) and runs.iloc[0]["status"] == "FAILURE":
+        st.error(
+            "Der letzte Lauf ist fehlgeschlagen; das Dashboard zeigt die zuletzt erfolgreich veröffentlichten Daten. "
+            "Einzelheiten in der Dagster-Oberfläche (`make dagster`), Lauf " + runs.iloc[0]["run_id"][:8] + "."
+        )
+    duration = (runs["ended"] - runs["started"]).dt.total_seconds()
+    table = pd.DataFrame({
+        "Gestartet (UTC)": runs["started"].map(lambda v: f"{v:%d.%m.%Y %H:%M:%S}" if pd.notna(v) else "–"),
+        "Dauer": duration.map(lambda v: f"{format_number(v, 0)} s" if pd.notna(v) else "–"),
+        "Status": runs["status"].map(lambda v: RUN_STATUS_DE.get(v, v)),
+        "Lauf": runs["run_id"].str[:8],
+        "Job": runs["job"],
     })
     st.dataframe(table, hide_index=True, width="stretch")
 
@@ -130,6 +158,7 @@ def main() -> None:
         demo_banner()
     st.caption(f"Veröffentlicht am {pd.Timestamp(info['published_at']):%d.%m.%Y %H:%M} (UTC)")
     loaded_files(files)
+    pipeline_runs(serving.pipeline_runs())
     rejected(serving.rejected_files())
     validation(serving.validation_results())
     templates()
