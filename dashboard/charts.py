@@ -82,3 +82,51 @@ def ranking_figure(frame: pd.DataFrame, selected_ags: str, unit: str) -> go.Figu
     figure.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=11))
     figure.update_xaxes(title=unit, ticksuffix=f"\u202f{unit}", gridcolor="#E5E5E5")
     return _german_layout(figure, height=max(400, 17 * len(frame) + 60))
+
+
+def sparkline_svg(
+    years: list[int], values: list[float | None], reference: list[float | None] | None = None,
+    width: int = 220, height: int = 44,
+) -> str:
+    """A small trend line as inline SVG (the unit's values in blue, NRW as a thin dashed line), drawn by the browser
+    without a chart library: the profile shows about twenty of them, and one chart library instance per tile made
+    the start page miss its two-second budget. Missing years are gaps."""
+    from html import escape
+
+    series = [v for v in values + (reference or []) if v is not None and v == v]
+    if len(years) < 2 or not series:
+        return ""
+    low, high = min(series), max(series)
+    span = (high - low) or 1.0
+    first, last = min(years), max(years)
+
+    def point(year: int, value: float) -> str:
+        x = 4 + (year - first) / ((last - first) or 1) * (width - 8)
+        y = height - 4 - (value - low) / span * (height - 8)
+        return f"{x:.1f},{y:.1f}"
+
+    def path(points: list[float | None]) -> str:
+        segments, current = [], []
+        for year, value in zip(years, points):
+            if value is None or value != value:
+                if current:
+                    segments.append(current)
+                current = []
+            else:
+                current.append(point(year, value))
+        if current:
+            segments.append(current)
+        return " ".join("M" + " L".join(segment) for segment in segments)
+
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(f"Verlauf {first}–{last}")}" class="sparkline">']
+    if reference:
+        parts.append(f'<path d="{path(reference)}" fill="none" stroke="{COLOUR_LAND}" stroke-width="1" '
+                     'stroke-dasharray="3 2" opacity="0.6"/>')
+    parts.append(f'<path d="{path(values)}" fill="none" stroke="{COLOUR_SELECTED}" stroke-width="2"/>')
+    last_known = [(y, v) for y, v in zip(years, values) if v is not None and v == v]
+    if last_known:
+        x, y = point(*last_known[-1]).split(",")
+        parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{COLOUR_SELECTED}"/>')
+    parts.append("</svg>")
+    return "".join(parts)

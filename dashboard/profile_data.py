@@ -30,7 +30,9 @@ class Tile:
     nrw_value: float | None
     rb_value: float | None
     verdict: str  # besser / schlechter / gleich / neutral
-    trend: list[float] = field(default_factory=list)
+    trend_years: list[int] = field(default_factory=list)
+    trend: list[float | None] = field(default_factory=list)
+    trend_nrw: list[float | None] = field(default_factory=list)
     gap: float | None = None
     gap_unit: str = ""
     gap_label: str = ""
@@ -116,7 +118,9 @@ def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) ->
             nrw_value=_optional(latest.get("nrw_value")),
             rb_value=_optional(latest.get("rb_value")),
             verdict=_verdict(value, _optional(latest.get("nrw_value")), indicator.direction),
-            trend=[float(v) for v in rows["value"].dropna()],
+            trend_years=[int(y) for y in rows["year"]],
+            trend=[_optional(v) for v in rows["value"]],
+            trend_nrw=[_optional(v) for v in rows["nrw_value"]] if "nrw_value" in rows else [],
             gap=gap,
             gap_unit=gap_row["gap_unit"].iloc[0] if gap is not None else "",
             gap_label=(f"{GROUP_NAMES['auslaendisch']} – {GROUP_NAMES[gap_row['reference_group_id'].iloc[0]]}"

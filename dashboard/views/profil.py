@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import profile_data, serving
+from dashboard import charts, profile_data, serving
 from dashboard.common import (
     BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, no_snapshot_yet, url_choice,
 )
@@ -37,9 +37,10 @@ def _tile(tile: profile_data.Tile) -> None:
                    if tile.change_previous is not None else None),
             delta_color="off",
             help=tile.explanation,
-            chart_data=tile.trend if len(tile.trend) > 1 else None,
-            chart_type="line",
         )
+        sparkline = charts.sparkline_svg(tile.trend_years, tile.trend, tile.trend_nrw)
+        if sparkline:
+            st.markdown(sparkline, unsafe_allow_html=True)
         label, colour, icon = VERDICT_BADGES[tile.verdict]
         st.badge(label, color=colour, icon=icon)
         parts = [tile.period_label, f"NRW {format_value(tile.nrw_value, tile.unit)}"]
@@ -101,7 +102,7 @@ def main() -> None:
     if missing:
         st.caption("Ohne Daten für dieses Gebiet: " + ", ".join(missing) + ".")
     st.caption(
-        "Werte: letztes Jahr mit Daten je Indikator. Farbe: besser (blau) oder schlechter (orange) als NRW in der "
+        "Werte: letztes Jahr mit Daten je Indikator; Linie: Verlauf des Gebiets (blau) und NRW (gestrichelt). Farbe: besser (blau) oder schlechter (orange) als NRW in der "
         "Richtung des Indikators; Anteile ohne Wertung (z. B. Ausländeranteil) sind grau. Quellen, Stand und "
         "Definitionen stehen unter „Steckbriefe“ und im PDF."
     )

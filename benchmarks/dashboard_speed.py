@@ -1,0 +1,170 @@
+"""Time what a reader waits for in the dashboard, in Debian's Chromium driven by Playwright, on a published snapshot
+(by default the one `make run` / `make pipeline` wrote; the full demo data).
+
+For every page: the first load (a new browser tab, until every chart is drawn and Streamlit has finished the run)
+and a changed selection (until the page shows the new selection and the run is finished). Prints the first load of a
+freshly started server (cold), then median and 95th percentile over the repeated runs (warm server).
+Targets (issue 5): first load <= 2 s, changed selection <= 0.5 s.
+
+Usage: .venv/bin/python benchmarks/dashboard_speed.py [--runs 10] [--data-dir data] [--pages profil,karte]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+RUNNING = '[data-testid="stStatusWidget"]'
+
+
+@dataclass
+class PageCase:
+    """One page: where it is, what "drawn" means there, and a selection change with what shows it is done."""
+
+    name: str
+    path: str
+    drawn: str  # JavaScript expression, true when every chart of the page is drawn
+    prepare: Callable  # (page) -> None: opens a selection and types the new choice (not timed)
+    commit: Callable  # (page) -> None: confirms the choice (timed from here)
+    changed: str  # JavaScript expression, true when the page shows the changed selection
+
+
+def _type_into(label: str, text: str) -> Callable:
+    def prepare(page) -> None:
+        page.get_by_label(label).first.click()
+        page.keyboard.type(text)
+
+    return prepare
+
+
+def _press_enter(page) -> None:
+    page.keyboard.press("Enter")
+
+
+def _count(selector: str, at_least: int) -> str:
+    return f"document.querySelectorAll({selector!r}).length >= {at_least}"
+
+
+def _heading(text: str) -> str:
+    return f"[...document.querySelectorAll('h1,h2,h3')].some(h => h.textContent.includes({text!r}))"
+
+
+PAGES = [
+    PageCase(
+        name="Kreisprofil",
+        path="/?gebiet=05966",
+        drawn=_heading("Kreis Olpe") + " && " + _count("svg.sparkline", 15),
+        prepare=_type_into("Kreis, kreisfreie Stadt oder Kommunales Integrationszentrum", "Gelsenkirchen"),
+        commit=_press_enter,
+        changed=_heading("Gelsenkirchen"),
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_dashboard(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "IM_DATA_DIR": str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=PROJECT_ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"Das Dashboard ist nicht gestartet, siehe {log_path}")
+
+
+def _wait_until(page, expression: str) -> None:
+    page.wait_for_function(expression, timeout=30000, polling=20)
+    page.wait_for_selector(RUNNING, state="detached", timeout=30000)
+
+
+def _load(browser, url: str, case: PageCase) -> tuple[float, float]:
+    """Seconds until the page is drawn in a new tab, and until a changed selection is drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    try:
+        started = time.perf_counter()
+        page.goto(url + case.path)
+        _wait_until(page, case.drawn)
+        first_load = time.perf_counter() - started
+        case.prepare(page)
+        started = time.perf_counter()
+        case.commit(page)
+        _wait_until(page, case.changed)
+        change = time.perf_counter() - started
+    finally:
+        page.close()
+    return first_load, change
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / "data")
+    parser.add_argument("--pages", default=",".join(case.name for case in PAGES))
+    args = parser.parse_args()
+    if not (args.data_dir / "serving.duckdb").exists():
+        raise SystemExit(f"Kein Snapshot in {args.data_dir}: zuerst `make pipeline` ausführen.")
+    cases = [case for case in PAGES if case.name in args.pages.split(",")]
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as log_dir, sync_playwright() as playwright:
+        process, url = _start_dashboard(args.data_dir, Path(log_dir) / "streamlit.log")
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        try:
+            size = (args.data_dir / "serving.duckdb").stat().st_size / 1e6
+            print(f"Snapshot {args.data_dir / 'serving.duckdb'}: {size:.1f} MB; {args.runs} Läufe je Seite")
+            print(f"{'Seite':<14} {'kalt':>7} {'Laden Median':>13} {'Laden p95':>10} {'Wechsel Median':>15} {'Wechsel p95':>12}")
+            for case in cases:
+                cold, _ = _load(browser, url, case)
+                loads, changes = [], []
+                for _ in range(args.runs):
+                    first_load, change = _load(browser, url, case)
+                    loads.append(first_load)
+                    changes.append(change)
+                print(
+                    f"{case.name:<14} {cold:>6.2f}s {statistics.median(loads):>12.2f}s {_percentile(loads, 0.95):>9.2f}s "
+                    f"{statistics.median(changes):>14.2f}s {_percentile(changes, 0.95):>11.2f}s"
+                )
+        finally:
+            browser.close()
+            process.terminate()
+            process.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
