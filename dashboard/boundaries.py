@@ -2,7 +2,8 @@
 
 The product ships no boundaries (BKG's licence asks for attribution, and boundaries change): the user downloads
 BKG's "Verwaltungsgebiete" (VG250 or VG5000, "Ebenen") and drops them into IM_BOUNDARIES_DIR (default
-`sources/gebietsgrenzen/`), as the zip BKG ships, as unpacked shapefiles (.shp/.shx/.dbf/.prj) or as GeoJSON.
+`sources/gebietsgrenzen/`), as the zip BKG ships, as unpacked shapefiles (.shp/.shx/.dbf/.prj), as GeoPackage or as
+GeoJSON.
 Shapefiles come in ETRS89/UTM32 (EPSG:25832; older VG5000 in Gauss-Krüger): the .prj tells the projection and the
 geometries are reprojected to WGS84. Only NRW is kept (AGS starting with 05), keyed by the 5-digit (Kreis) or 8-digit
 (Gemeinde) AGS. Large inputs (VG250) are simplified as one coverage, so that neighbours keep a common border.
@@ -22,6 +23,8 @@ import logging
 import math
 import os
 import re
+import sqlite3
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,7 +58,8 @@ ETRS89_UTM32 = CRS.from_epsg(25832)
 VERTEX_BUDGET = {KREIS: 12_000, GEMEINDE: 30_000}
 COORDINATE_GRID_DEGREES = 1e-5  # about 1 m: far finer than any screen
 
-SUPPORTED_SUFFIXES = (".shp", ".geojson", ".json", ".zip")
+LAYER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
+SUPPORTED_SUFFIXES = LAYER_SUFFIXES + (".zip",)
 # Words in BKG's layer names (VG250_KRS, VG5000_GEM) and in names people give their files.
 LEVEL_NAME_TOKENS = {
     KREIS: {"krs", "kreis", "kreise", "landkreise"},
@@ -155,7 +159,7 @@ def _candidates(directory: Path) -> list[BoundarySource]:
             try:
                 with zipfile.ZipFile(path) as archive:
                     members = [name for name in archive.namelist()
-                               if PurePosixPath(name).suffix.lower() in (".shp", ".geojson", ".json")]
+                               if PurePosixPath(name).suffix.lower() in LAYER_SUFFIXES]
             except (zipfile.BadZipFile, OSError) as error:
                 logger.warning("Boundary archive %s cannot be opened: %s", path, error)
                 members = []
@@ -169,7 +173,8 @@ def _candidates(directory: Path) -> list[BoundarySource]:
 def find_boundary_source(directory: Path, level: str) -> BoundarySource | None:
     """The file for the level: named for it (VG250_KRS, VG5000_GEM, nrw_kreise.geojson), newest first.
 
-    A directory with exactly one candidate uses it whatever its name; its AGS are checked on reading.
+    A directory with exactly one candidate uses it whatever its name (BKG's GeoPackage DE_VG250.gpkg holds all
+    levels as layers); its AGS are checked on reading.
     """
     if not directory.is_dir():
         return None
@@ -282,6 +287,61 @@ def _read_geojson(data: bytes, display_name: str) -> tuple[list[_RawFeature], CR
     return features, crs, str(document.get("attribution") or "")
 
 
+# GeoPackage geometry blobs: "GP", version, flags, srs_id, an envelope of 0-64 bytes (flags bits 1-3), then WKB.
+_GPKG_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _gpkg_geometry(blob: bytes):
+    if blob is None or bytes(blob[:2]) != b"GP":
+        return None
+    flags = blob[3]
+    if flags & 0b10000:  # empty geometry
+        return None
+    envelope = _GPKG_ENVELOPE_BYTES.get((flags >> 1) & 0b111)
+    if envelope is None:
+        raise BoundaryError("Unbekannte Geometrie-Kodierung im GeoPackage.")
+    return shapely.from_wkb(bytes(blob[8 + envelope:]))
+
+
+def _read_geopackage(path: Path, level: str, display_name: str) -> tuple[list[_RawFeature], CRS | None, str]:
+    """The level's layer of a GeoPackage (BKG: vg250_krs, vg250_gem in one DE_VG250.gpkg). Returns the features,
+    the layer's CRS and the layer name."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        layers = [row[0] for row in connection.execute(
+            "select table_name from gpkg_contents where data_type = 'features' order by table_name")]
+        named = [layer for layer in layers if _name_tokens(layer) & LEVEL_NAME_TOKENS[level]]
+        if len(named) == 1 or len(layers) == 1:
+            layer = named[0] if named else layers[0]
+        else:
+            raise BoundaryError(f"{display_name} enthält keine eindeutige Ebene für die {LEVEL_PLURAL_DE[level]} "
+                                f"(Ebenen: {', '.join(layers) or 'keine'}).")
+        column, srs_id = connection.execute(
+            "select column_name, srs_id from gpkg_geometry_columns where table_name = ?", (layer,)).fetchone()
+        reference = connection.execute(
+            "select organization, organization_coordsys_id, definition from gpkg_spatial_ref_sys where srs_id = ?",
+            (srs_id,)).fetchone()
+        crs = None
+        if reference:
+            organization, code, definition = reference
+            crs = (CRS.from_epsg(code) if str(organization).upper() == "EPSG" and code and code > 0
+                   else CRS.from_wkt(definition) if definition and definition != "undefined" else None)
+        quoted = '"' + layer.replace('"', '""') + '"'
+        cursor = connection.execute(f"select * from {quoted}")
+        names = [description[0] for description in cursor.description]
+        features = []
+        for row in cursor:
+            properties = dict(zip(names, row))
+            blob = properties.pop(column)
+            if str(_ags_of(properties, GEMEINDE) or "").startswith(NRW_PREFIX):
+                geometry = _gpkg_geometry(blob)
+                if geometry is not None:
+                    features.append(_RawFeature(properties, geometry))
+    finally:
+        connection.close()
+    return features, crs, layer
+
+
 def _source_bytes(source: BoundarySource) -> dict[str, bytes]:
     """The file's bytes, and for a shapefile its sidecar files (.shx, .dbf, .prj, .cpg) by suffix."""
     wanted = ("shp", "shx", "dbf", "prj", "cpg") if source.suffix == ".shp" else (source.suffix.lstrip("."),)
@@ -378,11 +438,24 @@ def read_boundaries(source: BoundarySource, level: str) -> Boundaries:
     """
     if level not in AGS_LENGTH:
         raise ValueError(f"unknown level {level!r}")
-    parts = _source_bytes(source)
-    if source.suffix == ".shp":
+    display_name = source.display_name
+    if source.suffix == ".gpkg":
+        # SQLite reads files only: a GeoPackage inside a zip is unpacked to a temporary folder first.
+        with tempfile.TemporaryDirectory(prefix="im_gpkg_") as folder:
+            path = source.path
+            if source.member is not None:
+                path = Path(folder) / "layer.gpkg"
+                with zipfile.ZipFile(source.path) as archive, archive.open(source.member) as member:
+                    path.write_bytes(member.read())
+            raw, crs, layer = _read_geopackage(path, level, display_name)
+        display_name = f"{display_name} (Ebene {layer})"
+        hints = []
+    elif source.suffix == ".shp":
+        parts = _source_bytes(source)
         raw, crs = _read_shapefile(parts, source.display_name)
         hints = []
     else:
+        parts = _source_bytes(source)
         data = parts.get(source.suffix.lstrip("."))
         if data is None:
             raise BoundaryError(f"{source.display_name} konnte nicht gelesen werden.")
@@ -396,16 +469,16 @@ def read_boundaries(source: BoundarySource, level: str) -> Boundaries:
         if ags is None:
             attributes = ", ".join(feature.properties) or "keine"
             raise BoundaryError(
-                f"{source.display_name} hat kein Attribut AGS oder ARS (vorhanden: {attributes})."
+                f"{display_name} hat kein Attribut AGS oder ARS (vorhanden: {attributes})."
             )
         if ags.startswith(NRW_PREFIX):
             by_ags.setdefault(ags, []).append(feature)
     if not by_ags:
-        raise BoundaryError(f"{source.display_name} enthält keine Gebiete aus Nordrhein-Westfalen (AGS 05…).")
+        raise BoundaryError(f"{display_name} enthält keine Gebiete aus Nordrhein-Westfalen (AGS 05…).")
     wrong_length = sorted(ags for ags in by_ags if len(ags) != length)
     if wrong_length:
         raise BoundaryError(
-            f"{source.display_name} enthält keine {LEVEL_PLURAL_DE[level]} ({length}-stellige AGS), "
+            f"{display_name} enthält keine {LEVEL_PLURAL_DE[level]} ({length}-stellige AGS), "
             f"sondern zum Beispiel den Schlüssel {wrong_length[0]}."
         )
 
@@ -422,7 +495,7 @@ def read_boundaries(source: BoundarySource, level: str) -> Boundaries:
         parts_valid = [_polygonal(f.geometry) for f in features]
         parts_valid = [part for part in parts_valid if part is not None and not part.is_empty]
         if not parts_valid:
-            raise BoundaryError(f"{source.display_name}: das Gebiet {ags} hat keine gültige Fläche.")
+            raise BoundaryError(f"{display_name}: das Gebiet {ags} hat keine gültige Fläche.")
         geometries.append(parts_valid[0] if len(parts_valid) == 1 else shapely.union_all(parts_valid))
         name = _property(features[0].properties, "GEN", "name")
         if name:
@@ -438,7 +511,7 @@ def read_boundaries(source: BoundarySource, level: str) -> Boundaries:
 
     min_lon, min_lat, max_lon, max_lat = shapely.total_bounds(lonlat).tolist()
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise BoundaryError(f"{source.display_name}: die Koordinaten ließen sich nicht nach WGS84 umrechnen.")
+        raise BoundaryError(f"{display_name}: die Koordinaten ließen sich nicht nach WGS84 umrechnen.")
     features = [
         {"type": "Feature", "id": ags, "properties": {"ags": ags, "name": names.get(ags, "")},
          "geometry": mapping(geometry)}
@@ -447,7 +520,7 @@ def read_boundaries(source: BoundarySource, level: str) -> Boundaries:
     return Boundaries(
         level=level,
         geojson={"type": "FeatureCollection", "features": features},
-        source_name=source.display_name,
+        source_name=display_name,
         year=_year_of(source, hints + _aktualitaet(source)),
         bounds=(min_lon, min_lat, max_lon, max_lat),
         names=names,
@@ -463,8 +536,8 @@ def _missing_message(level: str, directory: Path) -> str:
                 else "eine Gemeindekarte ist deshalb nicht möglich")
     return (
         f"Keine Gebietsgrenzen für die {LEVEL_PLURAL_DE[level]} gefunden: {fallback}. Für eine echte Karte die "
-        f"Verwaltungsgebiete des BKG (VG250 oder VG5000, „Ebenen“, als Shapefile-ZIP oder GeoJSON) herunterladen "
-        f"und in den Ordner {directory} legen (Umgebungsvariable {BOUNDARIES_DIR_ENV})."
+        f"Verwaltungsgebiete des BKG (VG250 oder VG5000, „Ebenen“, als Shapefile-ZIP, GeoPackage oder GeoJSON) "
+        f"herunterladen und in den Ordner {directory} legen (Umgebungsvariable {BOUNDARIES_DIR_ENV})."
     )
 
 
@@ -474,9 +547,20 @@ def _unusable_message(level: str, reason: str) -> str:
     return f"Die Gebietsgrenzen konnten nicht verwendet werden: {reason} {fallback}"
 
 
+def _folder_signature(directory: Path) -> tuple:
+    """Names, sizes and modification times of the folder's files: a new or replaced file changes it."""
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted((str(path.relative_to(directory)), path.stat().st_size, path.stat().st_mtime_ns)
+                        for path in directory.rglob("*") if path.is_file()))
+
+
 @lru_cache(maxsize=8)
-def _load_cached(source: BoundarySource, level: str, signature: tuple) -> BoundaryLoad:
-    # `signature` (size and modification time) is part of the cache key only: a replaced file is read anew.
+def _load_cached(directory: Path, level: str, signature: tuple) -> BoundaryLoad:
+    # `signature` is part of the cache key only: the folder is searched and read again once its files change.
+    source = find_boundary_source(directory, level)
+    if source is None:
+        return BoundaryLoad(None, _missing_message(level, directory))
     try:
         boundaries = read_boundaries(source, level)
     except BoundaryError as error:
@@ -488,23 +572,22 @@ def _load_cached(source: BoundarySource, level: str, signature: tuple) -> Bounda
                   f"({type(error).__name__}; der genaue Fehler steht im Protokoll).")
         return BoundaryLoad(None, _unusable_message(level, reason), is_error=True)
     vertices = _vertex_count([shape(feature["geometry"]) for feature in boundaries.geojson["features"]])
-    logger.info("Boundaries %s read from %s: %d units, %d vertices", level, source.display_name,
+    logger.info("Boundaries %s read from %s: %d units, %d vertices", level, boundaries.source_name,
                 len(boundaries.geojson["features"]), vertices)
     return BoundaryLoad(boundaries)
 
 
 def load_boundaries(level: str, directory: Path | None = None) -> BoundaryLoad:
-    """The NRW boundaries of the level (KREIS or GEMEINDE) from the boundaries folder, read once and cached."""
+    """The NRW boundaries of the level (KREIS or GEMEINDE) from the boundaries folder, read once and cached.
+
+    Never raises for a missing folder or a bad file: then `boundaries` is None and `message_de` says why.
+    """
     directory = directory or boundaries_dir()
     try:
-        source = find_boundary_source(directory, level)
+        return _load_cached(directory, level, _folder_signature(directory))
     except OSError as error:
         logger.error("Boundaries folder %s cannot be searched: %s", directory, error, exc_info=True)
         return BoundaryLoad(None, _unusable_message(level, f"Der Ordner {directory} ist nicht lesbar."), is_error=True)
-    if source is None:
-        return BoundaryLoad(None, _missing_message(level, directory))
-    stat = source.path.stat()
-    return _load_cached(source, level, (stat.st_size, stat.st_mtime_ns))
 
 
 def map_view(bounds: tuple[float, float, float, float], width_px: int = 700, height_px: int = 560) -> dict:

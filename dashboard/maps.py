@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.boundaries import KREIS, Boundaries, map_view
+from dashboard.boundaries import KREIS, BoundaryLoad, Boundaries, map_view
 from dashboard.formatting import format_value
 from dashboard.labels import value_status
 
@@ -108,11 +108,21 @@ def colour_range(frame: pd.DataFrame, direction: str, reference: float | None) -
 
 
 def _hover_lines(frame: pd.DataFrame, unit: str, reference: float | None, reference_label: str) -> list[list[str]]:
+    """Per unit: name, value (or why there is none), and the comparison value."""
     comparison = f"{reference_label}: {format_value(reference, unit)}" if reference is not None else ""
     return [[name, text, comparison] for name, text in zip(frame["name"], frame["value_text"])]
 
 
-HOVER_TEMPLATE = "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
+def _hover_template(reference: float | None) -> str:
+    comparison = "<br>%{customdata[2]}" if reference is not None else ""
+    return "<b>%{customdata[0]}</b><br>%{customdata[1]}" + comparison + "<extra></extra>"
+
+
+def _features(boundaries: Boundaries, ags: pd.Series) -> dict:
+    """Only the features a trace draws: Plotly sends each trace's GeoJSON to the browser separately."""
+    wanted = set(ags)
+    return {"type": "FeatureCollection",
+            "features": [feature for feature in boundaries.geojson["features"] if feature["id"] in wanted]}
 
 
 def _colour_bar(unit: str) -> dict:
@@ -159,11 +169,11 @@ def choropleth_figure(
     figure = go.Figure()
     figure.add_trace(
         go.Choroplethmap(
-            geojson=boundaries.geojson,
+            geojson=_features(boundaries, with_value["ags"]),
             locations=with_value["ags"],
             z=with_value["value"],
             customdata=_hover_lines(with_value, unit, reference, reference_label),
-            hovertemplate=HOVER_TEMPLATE,
+            hovertemplate=_hover_template(reference),
             marker=dict(
                 line=dict(
                     color=[COLOUR_SELECTED_BORDER if ags == selected_ags else COLOUR_BORDER for ags in with_value["ags"]],
@@ -180,13 +190,13 @@ def choropleth_figure(
     if len(without):
         figure.add_trace(
             go.Choroplethmap(
-                geojson=boundaries.geojson,
+                geojson=_features(boundaries, without["ags"]),
                 locations=without["ags"],
                 z=[0] * len(without),
                 colorscale=[[0, COLOUR_MISSING], [1, COLOUR_MISSING]],
                 showscale=False,
                 customdata=_hover_lines(without, unit, reference, reference_label),
-                hovertemplate=HOVER_TEMPLATE,
+                hovertemplate=_hover_template(reference),
                 marker=dict(
                     line=dict(
                         color=[COLOUR_SELECTED_BORDER if ags == selected_ags else COLOUR_BORDER
@@ -251,7 +261,7 @@ def tile_map_figure(
     without = tiles[tiles["status"].notna()]
     figure = go.Figure()
     common = dict(
-        x=list(range(cols)), y=list(range(rows)), xgap=3, ygap=3, hovertemplate=HOVER_TEMPLATE,
+        x=list(range(cols)), y=list(range(rows)), xgap=3, ygap=3, hovertemplate=_hover_template(reference),
         texttemplate="%{text}", textfont=dict(size=13),
     )
     figure.add_trace(
@@ -293,3 +303,15 @@ def tile_map_figure(
     # The note is bottom left: the legend of the grey tiles goes bottom right.
     figure.update_layout(legend=dict(x=1, xanchor="right"))
     return figure
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What a page calls for the Kreise
+
+
+def kreise_map_figure(frame: pd.DataFrame, loaded: BoundaryLoad, **options) -> go.Figure:
+    """The map of the Kreise: a choropleth when boundaries were loaded (`load_boundaries(KREIS)`), else the tile
+    map; options as for choropleth_figure / tile_map_figure. The page shows `loaded.message_de` when it is set."""
+    if loaded.boundaries is not None:
+        return choropleth_figure(frame, loaded.boundaries, **options)
+    return tile_map_figure(frame, **options)

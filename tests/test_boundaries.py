@@ -9,6 +9,8 @@ import io
 import json
 import logging
 import os
+import sqlite3
+import struct
 import zipfile
 from pathlib import Path
 
@@ -209,6 +211,61 @@ def test_vg250_water_parts_are_dropped_in_favour_of_the_land_area(tmp_path):
     assert shape(feature["geometry"]).area == pytest.approx(reference[ags].area, rel=1e-3)
 
 
+def write_geopackage(path: Path, layers: dict[str, list[tuple[dict, object]]]) -> Path:
+    """A minimal GeoPackage as BKG ships VG250 (one file, one feature table per level, EPSG:25832)."""
+    connection = sqlite3.connect(path)
+    connection.executescript("""
+        create table gpkg_spatial_ref_sys (srs_name text, srs_id integer primary key, organization text,
+            organization_coordsys_id integer, definition text, description text);
+        create table gpkg_contents (table_name text primary key, data_type text, identifier text,
+            description text, last_change text, min_x real, min_y real, max_x real, max_y real, srs_id integer);
+        create table gpkg_geometry_columns (table_name text, column_name text, geometry_type_name text,
+            srs_id integer, z integer, m integer);
+    """)
+    connection.execute("insert into gpkg_spatial_ref_sys values ('ETRS89 / UTM zone 32N', 25832, 'EPSG', 25832, ?, '')",
+                       (CRS.from_epsg(25832).to_wkt(),))
+    for layer, features in layers.items():
+        connection.execute(f"create table {layer} (fid integer primary key, geom blob, AGS text, ARS text, GEN text,"
+                           " GF integer)")
+        connection.execute("insert into gpkg_contents (table_name, data_type, srs_id) values (?, 'features', 25832)",
+                           (layer,))
+        connection.execute("insert into gpkg_geometry_columns values (?, 'geom', 'MULTIPOLYGON', 25832, 0, 0)",
+                           (layer,))
+        for attributes, geometry in features:
+            min_x, min_y, max_x, max_y = geometry.bounds
+            # Header: magic, version 0, flags (little endian, envelope minx/maxx/miny/maxy), srs_id; then WKB.
+            blob = b"GP" + bytes([0, 0b011]) + struct.pack("<i4d", 25832, min_x, max_x, min_y, max_y)
+            connection.execute(f"insert into {layer} (geom, AGS, ARS, GEN, GF) values (?, ?, ?, ?, 4)",
+                               (blob + shapely.to_wkb(geometry), attributes.get("AGS"), attributes.get("ARS"),
+                                attributes.get("GEN")))
+    connection.commit()
+    connection.close()
+    return path
+
+
+def test_bkg_geopackage_in_its_zip_serves_both_levels(tmp_path):
+    gpkg = write_geopackage(tmp_path / "DE_VG250.gpkg", {
+        "vg250_krs": bkg_features("nrw_kreise.geojson"),
+        "vg250_gem": bkg_features("nrw_gemeinden.geojson"),
+        "vg250_lan": [({"AGS": "05", "ARS": "05", "GEN": "Nordrhein-Westfalen"}, bkg_features("nrw_kreise.geojson")[0][1])],
+    })
+    folder = tmp_path / "boundaries"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "vg250_01-01.utm32s.gpkg.ebenen.zip", "w") as archive:
+        archive.write(gpkg, "vg250_01-01.utm32s.gpkg.ebenen/vg250_ebenen_0101/DE_VG250.gpkg")
+        archive.writestr("vg250_01-01.utm32s.gpkg.ebenen/aktualitaet.txt", "01.01.2024")
+    for level, file_name in ((KREIS, "nrw_kreise.geojson"), (GEMEINDE, "nrw_gemeinden.geojson")):
+        result = load_boundaries(level, folder).boundaries
+        assert result is not None, load_boundaries(level, folder).message_de
+        assert set(result.ags) == reference_ags(level)
+        assert result.source_name.endswith(f"(Ebene vg250_{'krs' if level == KREIS else 'gem'})")
+        assert result.year == 2024
+        reference = reference_features(file_name)
+        first = result.geojson["features"][0]
+        assert shape(first["geometry"]).hausdorff_distance(reference[first["id"]]) < 5e-5
+        assert_rfc7946_rings(result)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Configuration and caching
 
@@ -283,6 +340,11 @@ def _broken_cases(tmp_path: Path) -> dict[str, Path]:
     del parts["dbf"]
     write_bkg_zip(folder / "vg250.zip", "VG250_KRS", parts)
     cases["fehlt die Datei .dbf"] = folder
+
+    folder = tmp_path / "gpkg"
+    folder.mkdir()
+    (folder / "DE_VG250.gpkg").write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
+    cases["DE_VG250.gpkg ist beschädigt"] = folder
     return cases
 
 

@@ -253,3 +253,16 @@ def test_choropleth_renders_offline_in_chromium(snapshot, tmp_path):
         server.shutdown()
     assert rendered >= 1
     assert outside == []
+
+
+def test_kreise_map_uses_boundaries_when_there_and_tiles_otherwise(snapshot, tmp_path):
+    values, _, districts = snapshot
+    frame = maps.map_frame(one(values, "einbuergerungsquote"), districts, 2024)
+    with_boundaries = maps.kreise_map_figure(frame, load_boundaries(KREIS, GEO_DIR), unit="%")
+    assert with_boundaries.data[0].type == "choroplethmap"
+    loaded = load_boundaries(KREIS, tmp_path)  # an empty folder
+    assert loaded.boundaries is None and "Kachelraster" in loaded.message_de
+    without = maps.kreise_map_figure(frame, loaded, unit="%")
+    assert without.data[0].type == "heatmap" and not without.layout.annotations[0].text.startswith("©")
+    # No reference value: the hover has no comparison line.
+    assert "customdata[2]" not in without.data[0].hovertemplate
