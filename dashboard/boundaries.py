@@ -92,17 +92,21 @@ class Boundaries:
         year = f" {self.year}" if self.year else ""
         return f"© GeoBasis-DE / BKG{year} (Daten verändert)"
 
+    def bounds_of(self, ags: set[str] | list[str]) -> tuple[float, float, float, float]:
+        """Bounds of some of the features (all of them when none match)."""
+        wanted = set(ags)
+        geometries = [shape(feature["geometry"]) for feature in self.geojson["features"] if feature["id"] in wanted]
+        return tuple(shapely.total_bounds(geometries).tolist()) if geometries else self.bounds
+
     def subset(self, ags_prefix: str) -> Boundaries:
         """The features whose AGS starts with the prefix (e.g. the Gemeinden of one Kreis), with their own bounds."""
         features = [feature for feature in self.geojson["features"] if feature["id"].startswith(ags_prefix)]
-        geometries = [shape(feature["geometry"]) for feature in features]
-        bounds = tuple(shapely.total_bounds(geometries).tolist()) if geometries else self.bounds
         return Boundaries(
             level=self.level,
             geojson={"type": "FeatureCollection", "features": features},
             source_name=self.source_name,
             year=self.year,
-            bounds=bounds,
+            bounds=self.bounds_of([feature["id"] for feature in features]),
             names={ags: name for ags, name in self.names.items() if ags.startswith(ags_prefix)},
         )
 

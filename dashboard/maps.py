@@ -53,6 +53,8 @@ def map_frame(
 
     `values` are indicator_values rows of one indicator (as in the serving snapshot); `districts` the districts table.
     """
+    if values["indicator_id"].nunique() > 1:
+        raise ValueError("map_frame takes the values of one indicator")
     units = districts[districts["level"] == level]
     if kreis_ags is not None:
         units = units[units["ags"].str.startswith(kreis_ags)]
@@ -159,9 +161,9 @@ def choropleth_figure(
     selected_ags: str | None = None,
     height: int = 560,
 ) -> go.Figure:
-    """Choropleth of `frame` (from map_frame) on `boundaries` (from load_boundaries, same level; for the Gemeinden
-    of one Kreis pass `boundaries.subset(kreis_ags)`). Units without a value are grey; BKG's source note is an
-    annotation under the map."""
+    """Choropleth of `frame` (from map_frame) on `boundaries` (from load_boundaries, same level). The map shows the
+    units of the frame (e.g. the Gemeinden of one Kreis) and zooms to them. Units without a value are grey; BKG's
+    source note is an annotation under the map."""
     known = frame[frame["ags"].isin(set(boundaries.ags))]
     with_value = known[known["status"].isna()]
     without = known[known["status"].notna()]
@@ -208,7 +210,8 @@ def choropleth_figure(
                 showlegend=True,
             )
         )
-    figure.update_layout(map=dict(style="white-bg", **map_view(boundaries.bounds, height_px=height - 40)))
+    view = map_view(boundaries.bounds_of(known["ags"]), height_px=height - 40)
+    figure.update_layout(map=dict(style="white-bg", **view))
     figure.add_annotation(
         text=boundaries.attribution,
         xref="paper", yref="paper", x=1, y=0, xanchor="right", yanchor="top", yshift=-4,

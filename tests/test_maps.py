@@ -166,11 +166,19 @@ def test_choropleth_of_the_gemeinden_of_one_kreis_is_sequential_for_neutral_indi
     assert west < centre.lon < east and south < centre.lat < north
 
     # Olpe's Gemeinden have no Jugendamt of their own: no KiTa figures, every Gemeinde grey with "keine Daten".
+    # All of NRW's Gemeinde boundaries given: the map still shows and zooms to Olpe's.
     frame = maps.map_frame(kita, districts, 2024, level=GEMEINDE, kreis_ags=OLPE)
-    figure = maps.choropleth_figure(frame, load_boundaries(GEMEINDE, GEO_DIR).boundaries.subset(OLPE), unit="%")
+    all_gemeinden = load_boundaries(GEMEINDE, GEO_DIR).boundaries
+    figure = maps.choropleth_figure(frame, all_gemeinden, unit="%")
     coloured, grey = figure.data
     assert len(coloured.locations) == 0 and len(grey.locations) == len(frame)
     assert {line[1] for line in grey.customdata} == {STATUS_NO_DATA}
+    west, south, east, north = all_gemeinden.subset(OLPE).bounds
+    assert west < figure.layout.map.center.lon < east and south < figure.layout.map.center.lat < north
+    assert len(grey.geojson["features"]) == len(frame)  # only the features drawn travel to the browser
+
+    with pytest.raises(ValueError):
+        maps.map_frame(values, districts, 2024)  # values of all indicators at once
 
 
 def test_colour_range_directions(snapshot):
