@@ -10,39 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import format_stand
+from dashboard.labels import BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, stage_rank, stage_section  # noqa: F401
 
 DEMO_BANNER = (
     "**Demodaten (synthetisch)** – Die angezeigten Zahlen wurden vom Demodaten-Generator erzeugt und sind "
     "keine amtlichen Statistiken. Für echte Zahlen die Downloads der Landesdatenbank NRW in den Posteingang legen."
 )
 
-# The Bildungskette as the pages show it: section title -> catalogue stages, in reading order.
-BILDUNGSKETTE: dict[str, tuple[str, ...]] = {
-    "Ausgangslage": ("Demografie",),
-    "Familie und KiTa": ("Familie/KiTa", "KiTa"),
-    "Schule": ("Primarstufe", "Schule", "Übergang", "Sekundarstufe I", "Sekundarstufe II"),
-    "Ausbildung und Beruf": ("Ausbildung", "Beruf"),
-    "Lebensunterhalt": ("Lebensunterhalt",),
-}
+# Labels shared with the PDF and the maps live in dashboard/labels.py.
+GROUP_NAMES = GROUP_LABELS_DE
 
-GROUP_NAMES = {
-    "insgesamt": "insgesamt",
-    "deutsch": "deutsch",
-    "auslaendisch": "ausländisch",
-    "luecke_auslaendisch_insgesamt": "Lücke ausländisch – insgesamt",
-    "luecke_auslaendisch_deutsch": "Lücke ausländisch – deutsch",
-    "u3": "unter 3 Jahren",
-    "3_bis_schuleintritt": "3 Jahre bis Schuleintritt",
-    "grundschulen": "Grundschulen",
-    "hauptschulen": "Hauptschulen",
-    "realschulen": "Realschulen",
-    "sekundarschulen": "Sekundarschulen",
-    "gesamtschulen": "Gesamtschulen",
-    "gymnasien": "Gymnasien",
-    "foerderschulen": "Förderschulen",
-}
-
-SUPPRESSED_TEXT = "gesperrt"
+SUPPRESSED_TEXT = STATUS_SUPPRESSED
 SUPPRESSED_REASON = (
     "Gesperrt (Geheimhaltung): Die Zahl beruht auf weniger als 5 Fällen oder würde zusammen mit den anderen "
     "veröffentlichten Zahlen eine solche Zahl verraten."
@@ -59,15 +37,6 @@ def no_snapshot_yet() -> None:
         "Es sind noch keine Daten veröffentlicht. Bitte zuerst die Pipeline ausführen (`make pipeline`) "
         "oder Dateien in den Posteingang legen."
     )
-
-
-def stage_section(stage: str) -> str:
-    return next((section for section, stages in BILDUNGSKETTE.items() if stage in stages), "Weitere")
-
-
-def stage_order(stage: str) -> int:
-    ordered = [s for stages in BILDUNGSKETTE.values() for s in stages]
-    return ordered.index(stage) if stage in ordered else len(ordered)
 
 
 def url_choice(

@@ -29,26 +29,26 @@ def format_stand(value: datetime | None) -> str:
     return f"Stand: {value:%d.%m.%Y %H:%M}"
 
 
-# Decimals shown per unit: shares with one decimal, per-1,000 and per-100 rates with one, ratios with two.
-_DECIMALS = {"%": 1, "Prozentpunkte": 1, "je 1.000": 1, "je 100": 1, "Verhältnis": 2}
+# Short unit suffixes for tables and hovers; the catalogue's units are '%', 'Prozentpunkte', 'je 100', 'je 1.000'
+# and 'Verhältnis' (a ratio such as 1,25 without a unit).
+_UNIT_SUFFIX = {"%": "\u202f%", "Prozentpunkte": "\u202f%-Pkt.", "Verhältnis": ""}
+_UNIT_DECIMALS = {"Verhältnis": 2}
 
 
 def format_value(value: float | None, unit: str, decimals: int | None = None) -> str:
-    """A value with its unit as a reader expects it: '12,5 %', '3,2 Prozentpunkte', '4,1 je 1.000', '0,85'."""
+    """An indicator value with its unit: 12,5 %; 3,4 %-Pkt.; 12,5 je 100; 1,25 (ratio). None -> '–'."""
     if value is None or value != value:
         return "–"
-    decimals = _DECIMALS.get(unit, 1) if decimals is None else decimals
-    number = format_number(value, decimals)
-    if unit == "%":
-        return f"{number}\u202f%"
-    if unit == "Verhältnis":
-        return number
-    return f"{number}\u202f{unit}"
+    suffix = _UNIT_SUFFIX.get(unit, f"\u202f{unit}" if unit else "")
+    return f"{format_number(value, _UNIT_DECIMALS.get(unit, 1) if decimals is None else decimals)}{suffix}"
 
 
 def format_change(change: float | None, unit: str) -> str:
-    """A change with its sign: '+1,2 Prozentpunkte', '−0,4 je 1.000' (a real minus sign)."""
+    """A change between two values, signed; shares and rates change in percentage points: +1,2 %-Pkt."""
     if change is None or change != change:
         return "–"
-    sign = "+" if change > 0 else "\u2212" if change < 0 else "±"
-    return sign + format_value(abs(change), unit)
+    decimals = _UNIT_DECIMALS.get(unit, 1)
+    text = format_number(abs(change), decimals)
+    sign = "±" if text == format_number(0, decimals) else ("+" if change > 0 else "−")
+    suffix = _UNIT_SUFFIX["Prozentpunkte"] if unit in ("%", "Prozentpunkte") else _UNIT_SUFFIX.get(unit, f" {unit}")
+    return f"{sign}{text}{suffix}"

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.common import GROUP_NAMES, stage_order, stage_section
+from dashboard.labels import GROUP_LABELS_DE as GROUP_NAMES
+from dashboard.labels import stage_rank, stage_section
 
 # Differences smaller than this (in the indicator's unit) count as "wie NRW".
 SAME_AS_NRW = 0.05
@@ -94,7 +95,7 @@ def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) ->
     result = []
     overall = profile[profile["group_id"] == "insgesamt"]
     overall = overall[overall["value"].notna() | overall["is_suppressed"]]
-    for indicator in catalogue.sort_values("stage", key=lambda s: s.map(stage_order)).itertuples():
+    for indicator in catalogue.sort_values("stage", key=lambda s: s.map(stage_rank)).itertuples():
         rows = overall[overall["indicator_id"] == indicator.indicator_id].sort_values("year")
         if rows.empty:
             continue
@@ -163,9 +164,9 @@ def profile_pdf(ags: str) -> bytes:
     from dashboard import serving
     from dashboard.pdf_profile import build_kreisprofil_pdf
 
+    districts = serving.districts()
+    rb_ags = districts.set_index("ags").loc[ags, "rb_ags"]
     return build_kreisprofil_pdf(
-        ags=ags,
-        values=serving.unit_profile(ags),
-        indicators=serving.indicators(),
-        districts=serving.districts(),
+        ags, serving.values_of_units((ags, rb_ags, "05")), serving.indicators(), districts,
+        is_synthetic=bool(serving.snapshot_info()["is_synthetic"]) or None,
     )

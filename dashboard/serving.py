@@ -96,6 +96,12 @@ def unit_profile(ags: str) -> pd.DataFrame:
     )
 
 
+def values_of_units(codes: tuple[str, ...]) -> pd.DataFrame:
+    """Every indicator value of a few units (e.g. a Kreis, its RB and NRW), all years and groups."""
+    placeholders = ", ".join("?" * len(codes))
+    return query(f"select * from indicator_values where ags in ({placeholders}) order by indicator_id, ags, year", *codes)
+
+
 def comparisons(indicator_id: str, group_id: str, level: str) -> pd.DataFrame:
     """One indicator and group for all units of a level and all years, with ranks, changes and type."""
     return query(

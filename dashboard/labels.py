@@ -1,0 +1,65 @@
+"""German labels the maps and the Kreisprofil share: stages of the Bildungskette in order, groups, and what to say
+when a unit has no value."""
+
+from __future__ import annotations
+
+# The Bildungskette as pages and the PDF show it: section title -> the catalogue's stages (column `stage`), in
+# reading order from the population to the labour market.
+BILDUNGSKETTE: dict[str, tuple[str, ...]] = {
+    "Ausgangslage": ("Demografie",),
+    "Familie und KiTa": ("Familie/KiTa", "KiTa"),
+    "Schule": ("Primarstufe", "Schule", "Übergang", "Sekundarstufe I", "Sekundarstufe II"),
+    "Ausbildung und Beruf": ("Ausbildung", "Beruf"),
+    "Lebensunterhalt": ("Lebensunterhalt",),
+}
+STAGE_ORDER = [stage for stages in BILDUNGSKETTE.values() for stage in stages]
+
+GROUP_LABELS_DE = {
+    "insgesamt": "insgesamt",
+    "deutsch": "deutsch",
+    "auslaendisch": "ausländisch",
+    "luecke_auslaendisch_insgesamt": "Abstand ausländisch zu insgesamt",
+    "luecke_auslaendisch_deutsch": "Abstand ausländisch zu deutsch",
+    "u3": "unter 3 Jahren",
+    "3_bis_schuleintritt": "3 Jahre bis Schuleintritt",
+    "grundschulen": "Grundschulen",
+    "hauptschulen": "Hauptschulen",
+    "realschulen": "Realschulen",
+    "sekundarschulen": "Sekundarschulen",
+    "gesamtschulen": "Gesamtschulen",
+    "gymnasien": "Gymnasien",
+    "foerderschulen": "Förderschulen",
+}
+
+STATUS_SUPPRESSED = "gesperrt"
+STATUS_NO_DATA = "keine Daten"
+STATUS_NOTHING = "nichts vorhanden"
+STATUS_LATER = "fällt später an"
+
+# Symbols of the official statistics (DOMAIN 3.5) on a row without a value.
+_STATUS_BY_FLAG = {"-": STATUS_NOTHING, "...": STATUS_LATER}
+
+
+def stage_rank(stage: str) -> int:
+    """Position along the Bildungskette; stages the list does not know yet come last."""
+    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER)
+
+
+def stage_section(stage: str) -> str:
+    """The section of the Bildungskette a catalogue stage belongs to."""
+    return next((section for section, stages in BILDUNGSKETTE.items() if stage in stages), "Weitere")
+
+
+def group_label(group_id: str) -> str:
+    return GROUP_LABELS_DE.get(group_id, group_id.replace("_", " "))
+
+
+def value_status(has_row: bool, value: float | None, flag: str | None) -> str | None:
+    """None when there is a value; otherwise what to show instead: a row without a value is 'gesperrt' (secret,
+    locked or not published: '.', 'x', '/', '*', or suppressed by us), unless its symbol says 'nothing there' or
+    'comes later'; no row at all is 'keine Daten'."""
+    if not has_row:
+        return STATUS_NO_DATA
+    if value is not None and value == value:
+        return None
+    return _STATUS_BY_FLAG.get(flag or "", STATUS_SUPPRESSED)
