@@ -337,7 +337,8 @@ def test_sgb2_quote_levels_and_years(demo_pipeline):
         "select level, count(distinct ags), min(year), max(year), bool_or(is_rounded), min(denominator_source_table), "
         "min(numerator_source_table) from indicator_values where indicator_id = 'sgb2_quote' group by level order by 1"
     )
-    assert rows == [("Kreis", 53, 2012, 2024, False, "12411-03-03-4", "ba_sgb2_elb_staatsangehoerigkeit"),
+    assert rows == [("KI", 52, 2012, 2024, False, "12411-03-03-4", "ba_sgb2_elb_staatsangehoerigkeit"),
+                    ("Kreis", 53, 2012, 2024, False, "12411-03-03-4", "ba_sgb2_elb_staatsangehoerigkeit"),
                     ("Land", 1, 2012, 2024, False, "12411-03-03-4", "ba_sgb2_elb_staatsangehoerigkeit")]
     units = dict(demo_pipeline.serving(
         "select group_id, min(unit) from indicator_values where indicator_id = 'sgb2_quote' group by 1"))
