@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import format_stand
-from dashboard.labels import BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, stage_rank, stage_section  # noqa: F401
+from dashboard.labels import (  # noqa: F401 (re-exported for the pages)
+    BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, stage_rank, stage_section, table_label,
+)
 
 DEMO_BANNER = (
     "**Demodaten (synthetisch)** – Die angezeigten Zahlen wurden vom Demodaten-Generator erzeugt und sind "
@@ -117,23 +119,13 @@ def source_note(indicator: dict, shown: pd.DataFrame) -> str:
     for role, label in (("numerator", "Zähler"), ("denominator", "Nenner")):
         parts = shown.dropna(subset=[f"{role}_source_table"]) if len(shown) else shown
         tables = "; ".join(
-            f"{_table_label(table)} ({_stand_text(part[f'{role}_stand'])})"
+            f"{table_label(table)} ({_stand_text(part[f'{role}_stand'])})"
             for table, part in parts.groupby(f"{role}_source_table")
         ) or "–"
         lines.append(f"**{label}:** {indicator[f'{role}_de']} – {tables}")
     lines.append(f"**Hinweis:** {indicator['caveats_de']}")
     lines.append(f"**Lizenz:** {indicator['licence_de']}")
     return "  \n".join(lines)
-
-
-def _table_label(table: str) -> str:
-    if table.startswith("tpl_schulamt"):
-        return "Schulauszug des Schulamts"
-    if table.startswith("tpl_jugendamt"):
-        return "KiTa-Auszug des Jugendamts"
-    if table == "ba_cells":
-        return "Statistik der Bundesagentur für Arbeit"
-    return f"Tabelle {table}"
 
 
 def footer(info: dict) -> None:

@@ -63,3 +63,16 @@ def value_status(has_row: bool, value: float | None, flag: str | None) -> str | 
     if value is not None and value == value:
         return None
     return _STATUS_BY_FLAG.get(flag or "", STATUS_SUPPRESSED)
+
+
+def table_label(table: str) -> str:
+    """A source table as a reader knows it: the official table code, or who delivered a Kreis-held extract."""
+    if table.startswith("tpl_schulamt"):
+        return "Schulauszug des Schulamts"
+    if table.startswith("tpl_jugendamt"):
+        return "KiTa-Auszug des Jugendamts"
+    if table.startswith("tpl_ki"):
+        return "Jahresbericht des KI"
+    if table.startswith("ba_"):
+        return "Statistik der Bundesagentur für Arbeit"
+    return f"Tabelle {table}"

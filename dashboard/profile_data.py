@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard.labels import GROUP_LABELS_DE as GROUP_NAMES
-from dashboard.labels import stage_rank, stage_section
+from dashboard.labels import stage_rank, stage_section, table_label
 
 # Differences smaller than this (in the indicator's unit) count as "wie NRW".
 SAME_AS_NRW = 0.05
@@ -83,10 +83,7 @@ def _source_text(row: pd.Series, licence: str) -> str:
     stands = sorted({pd.Timestamp(s) for s in (row["numerator_stand"], row["denominator_stand"]) if pd.notna(s)})
     stand = f", Stand {stands[-1]:%d.%m.%Y}" if stands else ""
     licence_short = "dl-de/by-2-0" if "dl-de/by-2-0" in licence else "eigene Daten des Kreises"
-    names = ", ".join(
-        "Schulauszug" if t.startswith("tpl_schulamt") else "KiTa-Auszug" if t.startswith("tpl_jugendamt") else t
-        for t in tables
-    )
+    names = ", ".join(table_label(t).removeprefix("Tabelle ") for t in tables)
     return f"Quelle: {names}{stand}; {licence_short}"
 
 
