@@ -8,13 +8,14 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run pipeline dashboard dagster test demo screenshots clean help
+.PHONY: run pipeline dashboard dagster test demo screenshots benchmark-dashboard clean help
 
 help:
 	@echo "make run       - set up, run the pipeline (demo data if the inbox is empty), start the dashboard"
 	@echo "make test      - set up with test extras and Chromium, run every test"
 	@echo "make pipeline  - set up and run the pipeline once (no dashboard; for scripts and cron)"
 	@echo "make dagster   - the Dagster UI on the same definitions"
+	@echo "make screenshots - refresh docs/screenshots/ (every page on the demo data)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -51,6 +52,14 @@ dagster: $(VENV)/.installed
 
 test: $(VENV)/.installed-test /usr/bin/chromium
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+
+# Screenshots of every page on the demo data for docs/screenshots/ (Chromium via Playwright, like the tests).
+screenshots: pipeline $(VENV)/.installed-test /usr/bin/chromium
+	$(BIN)/python benchmarks/dashboard_speed.py --runs 1 --screenshots docs/screenshots
+
+# Page speed in Chromium on the demo data (median and 95th percentile of the first load and of a changed selection).
+benchmark-dashboard: pipeline $(VENV)/.installed-test /usr/bin/chromium
+	$(BIN)/python benchmarks/dashboard_speed.py
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs

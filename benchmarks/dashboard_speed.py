@@ -6,7 +6,11 @@ and a changed selection (until the page shows the new selection and the run is f
 freshly started server (cold), then median and 95th percentile over the repeated runs (warm server).
 Targets (issue 5): first load <= 2 s, changed selection <= 0.5 s.
 
-Usage: .venv/bin/python benchmarks/dashboard_speed.py [--runs 10] [--data-dir data] [--pages profil,karte]
+With --screenshots DIR it also saves a full-page screenshot of every page as a reader sees it after the first load
+(`make screenshots` refreshes docs/screenshots/ this way).
+
+Usage: .venv/bin/python benchmarks/dashboard_speed.py [--runs 10] [--data-dir data] [--pages Kreisprofil,Karte]
+       [--screenshots docs/screenshots]
 """
 
 from __future__ import annotations
@@ -104,7 +108,7 @@ def _wait_until(page, expression: str) -> None:
     page.wait_for_selector(RUNNING, state="detached", timeout=30000)
 
 
-def _load(browser, url: str, case: PageCase) -> tuple[float, float]:
+def _load(browser, url: str, case: PageCase, screenshot: Path | None = None) -> tuple[float, float]:
     """Seconds until the page is drawn in a new tab, and until a changed selection is drawn."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
     try:
@@ -112,6 +116,8 @@ def _load(browser, url: str, case: PageCase) -> tuple[float, float]:
         page.goto(url + case.path)
         _wait_until(page, case.drawn)
         first_load = time.perf_counter() - started
+        if screenshot:
+            page.screenshot(path=str(screenshot), full_page=True)
         case.prepare(page)
         started = time.perf_counter()
         case.commit(page)
@@ -132,6 +138,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / "data")
     parser.add_argument("--pages", default=",".join(case.name for case in PAGES))
+    parser.add_argument("--screenshots", type=Path, help="folder for a screenshot of every page")
     args = parser.parse_args()
     if not (args.data_dir / "serving.duckdb").exists():
         raise SystemExit(f"Kein Snapshot in {args.data_dir}: zuerst `make pipeline` ausführen.")
@@ -150,7 +157,11 @@ def main() -> None:
             print(f"Snapshot {args.data_dir / 'serving.duckdb'}: {size:.1f} MB; {args.runs} Läufe je Seite")
             print(f"{'Seite':<14} {'kalt':>7} {'Laden Median':>13} {'Laden p95':>10} {'Wechsel Median':>15} {'Wechsel p95':>12}")
             for case in cases:
-                cold, _ = _load(browser, url, case)
+                screenshot = None
+                if args.screenshots:
+                    args.screenshots.mkdir(parents=True, exist_ok=True)
+                    screenshot = args.screenshots / f"{case.name.lower().replace(' ', '_').replace('&', 'und')}.png"
+                cold, _ = _load(browser, url, case, screenshot)
                 loads, changes = [], []
                 for _ in range(args.runs):
                     first_load, change = _load(browser, url, case)
