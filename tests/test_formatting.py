@@ -23,7 +23,7 @@ def test_indicator_values_and_changes_with_their_unit():
 
     assert format_value(12.345, "%") == "12,3\u202f%"
     assert format_value(7.95, "Prozentpunkte") == "8,0\u202f%-Pkt."
-    assert format_value(1234.5, "je 1.000") == "1.234,5 je 1.000"
+    assert format_value(1234.5, "je 1.000") == "1.234,5\u202fje 1.000"
     assert format_value(1.2345, "Verhältnis") == "1,23"
     assert format_value(None, "%") == "–"
     # Shares change in percentage points; a change that rounds to zero has no sign.

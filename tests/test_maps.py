@@ -222,9 +222,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.mark.browser
-def test_choropleth_renders_offline_in_chromium(snapshot, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+@pytest.mark.browser
+def test_choropleth_renders_offline_in_chromium(snapshot, tmp_path, browser):
     values, _, districts = snapshot
     rate = one(values, "arbeitslosenquote")
     frame = maps.map_frame(rate, districts, 2024)
@@ -239,24 +238,22 @@ def test_choropleth_renders_offline_in_chromium(snapshot, tmp_path):
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     outside = []
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=["--headless=new", "--no-sandbox"])
-            page = browser.new_page(viewport={"width": 900, "height": 650})
-            page.on("request", lambda request: outside.append(request.url)
-                    if not request.url.startswith((origin, "data:", "blob:")) else None)
-            page.goto(f"{origin}/map.html")
-            page.wait_for_function(
-                "() => { const gd = document.querySelector('.js-plotly-plot');"
-                " const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;"
-                " return map && map.loaded() && map.queryRenderedFeatures().length > 0; }",
-                timeout=30_000,
-            )
-            rendered = page.evaluate(
-                "() => new Set(document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map"
-                ".queryRenderedFeatures().map(f => f.layer.id)).size"
-            )
-            browser.close()
+        # the session's Chromium (conftest): one Playwright instance per test session
+        page = browser.new_page(viewport={"width": 900, "height": 650})
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((origin, "data:", "blob:")) else None)
+        page.goto(f"{origin}/map.html")
+        page.wait_for_function(
+            "() => { const gd = document.querySelector('.js-plotly-plot');"
+            " const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;"
+            " return map && map.loaded() && map.queryRenderedFeatures().length > 0; }",
+            timeout=30_000,
+        )
+        rendered = page.evaluate(
+            "() => new Set(document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map"
+            ".queryRenderedFeatures().map(f => f.layer.id)).size"
+        )
+        page.close()
     finally:
         server.shutdown()
     assert rendered >= 1
