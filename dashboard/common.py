@@ -162,7 +162,7 @@ def _table_label(table: str) -> str:
         return "Schulauszug des Schulamts"
     if table.startswith("tpl_jugendamt"):
         return "KiTa-Auszug des Jugendamts"
-    if table == "ba_cells":
+    if table.startswith("ba_"):
         return "Statistik der Bundesagentur für Arbeit"
     return f"Tabelle {table}"
 
