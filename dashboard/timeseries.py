@@ -243,7 +243,8 @@ def _mark_breaks(figure: go.Figure, breaks: list[SeriesBreak]) -> None:
     for item in breaks:
         figure.add_vline(
             x=item.x, line=dict(color="#555555", width=1.5, dash="dot"),
-            annotation=dict(text=item.label, textangle=-90, font=dict(size=12, color="#333333")),
+            annotation=dict(text=item.label, textangle=-90, font=dict(size=12, color="#333333"),
+                            bgcolor="rgba(255,255,255,0.85)"),
             annotation_position="top left",
         )
 

@@ -68,7 +68,7 @@ def main() -> None:
     st.subheader(f"{names[ags]}: {indicator['name_de']} ({group_text}), {period}")
     st.caption(indicator["explanation_de"])
     position = comparison.position_table(row, level)
-    st.dataframe(position, hide_index=True, width="stretch", key="compare_position")
+    st.table(position, hide_index=True, hide_header=True, border="horizontal")
     if row["is_suppressed"]:
         st.caption(SUPPRESSED_REASON)
     st.caption(sources)

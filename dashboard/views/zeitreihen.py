@@ -49,7 +49,7 @@ def _gap_section(indicator: dict, units: pd.DataFrame, chosen: list[str]) -> Non
     )
     with st.expander("Werte als Tabelle"):
         table = timeseries.value_table(frame.assign(unit=unit), value_column="gap_difference")
-        st.dataframe(table, hide_index=True, width="stretch", key="series_gap_table")
+        st.table(table, hide_index=True, border="horizontal")
     if breaks:
         st.caption("  \n".join(f"**Bruch in der Reihe:** {item.text_de}" for item in breaks))
     # the rows of both groups the gap is computed from: their tables and Stände
@@ -107,7 +107,7 @@ def main() -> None:
     st.plotly_chart(figure, config=PLOTLY_CONFIG, theme=None, key="series_chart",
                     alt=f"Liniendiagramm: {indicator['name_de']} ({group_text}) nach Jahren, NRW gestrichelt")
     with st.expander("Werte als Tabelle"):
-        st.dataframe(timeseries.value_table(frame), hide_index=True, width="stretch", key="series_table")
+        st.table(timeseries.value_table(frame), hide_index=True, border="horizontal")
     _notes(frame, breaks)
     st.caption(source_note(indicator, frame[frame["value"].notna()]))
     downloads(timeseries.download_table(frame, indicator["name_de"], group),
