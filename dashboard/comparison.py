@@ -57,9 +57,11 @@ RANKING_COLUMNS = [
 ]
 
 
-def ranking_frame(comparisons: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Every unit of the level in one year, best rank first (served rank_nrw), units without a value (suppressed,
-    secret, not delivered) last; with the source tables and Stände of each row."""
+def ranking_frame(comparisons: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame, year: int,
+                  types: pd.DataFrame) -> pd.DataFrame:
+    """Every unit of the level (level_units) in one year, best rank first (served rank_nrw), units without a value
+    (suppressed, secret, not delivered) last; with the source tables and Stände of each row and the Vergleichstyp
+    (types: kreis_vergleichstypen)."""
     rows = comparisons[comparisons["year"] == year]
     sources = values[values["year"] == year][
         ["ags", "numerator_source_table", "numerator_stand", "denominator_source_table", "denominator_stand"]
@@ -67,6 +69,18 @@ def ranking_frame(comparisons: pd.DataFrame, values: pd.DataFrame, units: pd.Dat
     frame = units[["ags", "label"]].rename(columns={"label": "name"}).merge(rows, on="ags", how="left")
     frame = frame.merge(sources, on="ags", how="left")
     frame["year"] = year
+    # A unit without a value row still belongs to its Kreis's Vergleichstyp (kreis_vergleichstypen; a KI to the
+    # type of its Kreis) and shows the type's median of the year
+    kreis_of = units.set_index("ags")["kreis_ags"]
+    by_kreis = types.set_index("ags")
+    for column in ("vergleichstyp_id", "vergleichstyp_name_de"):
+        frame[column] = frame[column].fillna(frame["ags"].map(kreis_of).map(by_kreis[column]))
+    medians = rows.dropna(subset=["vergleichstyp_median"]).drop_duplicates("vergleichstyp_id")
+    frame["vergleichstyp_median"] = frame["vergleichstyp_median"].fillna(
+        frame["vergleichstyp_id"].map(medians.set_index("vergleichstyp_id")["vergleichstyp_median"]))
+    nrw_values = rows["nrw_value"].dropna()
+    frame["nrw_value"] = frame["nrw_value"].fillna(nrw_values.iloc[0] if len(nrw_values) else float("nan"))
+    frame["unit"] = frame["unit"].fillna(rows["unit"].iloc[0] if len(rows) else "")
     frame["is_suppressed"] = frame["is_suppressed"].fillna(False).astype(bool)
     frame = frame.sort_values(["rank_nrw", "name"], na_position="last")
     return frame[RANKING_COLUMNS].reset_index(drop=True)

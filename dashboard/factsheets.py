@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.common import GROUP_NAMES, _table_label, stage_order, stage_section
 from dashboard.formatting import format_number
+from dashboard.timeseries import SERIES_BREAKS, indicator_tables
 
 ALL_STAGES = "alle"
 
@@ -81,6 +82,18 @@ def source_lines(indicator: pd.Series | dict, versions: pd.DataFrame) -> list[tu
     return lines
 
 
+def series_breaks(indicator: pd.Series | dict) -> list[str]:
+    """The known breaks (timeseries.SERIES_BREAKS) in any of the indicator's series: those of its source tables,
+    for the groups it has."""
+    tables = indicator_tables(indicator)
+    groups = {g.strip() for g in str(indicator["groups"]).split("|")}
+    return [
+        item.text_de for item in SERIES_BREAKS
+        if any(table.startswith(prefix) for table in tables for prefix in item.table_prefixes)
+        and (item.groups is None or groups & set(item.groups))
+    ]
+
+
 def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator in the order of the Bildungskette, every field in German, as shown and downloaded."""
     rows = []
@@ -107,6 +120,7 @@ def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame) -> pd.DataF
             "Quellen Nenner": ", ".join(catalogue_tables(indicator, "denominator")),
             "Geladene Datenstände": "; ".join(f"{role} {table}: {text}" for role, table, text in lines),
             "Berichtsjahre mit Daten": year_ranges(years),
+            "Brüche in der Reihe": " ".join(series_breaks(indicator)) or "keine bekannten",
             "Hinweise": indicator["caveats_de"],
             "Lizenz": indicator["licence_de"],
             "Kennung": indicator["indicator_id"],
@@ -121,7 +135,7 @@ def stage_options(catalogue: pd.DataFrame) -> list[str]:
 
 
 SEARCHED_COLUMNS = ("Indikator", "Erklärung", "Definition", "Zähler", "Nenner", "Quellen Zähler", "Quellen Nenner",
-                    "Hinweise", "Kennung", "Stufe", "Abschnitt")
+                    "Brüche in der Reihe", "Hinweise", "Kennung", "Stufe", "Abschnitt")
 
 
 def filter_factsheets(table: pd.DataFrame, stage: str, search: str) -> pd.DataFrame:

@@ -243,16 +243,17 @@ def _comparison_inputs(snapshot, indicator_id: str, group_id: str, level: str):
         "where c.indicator_id = ? and c.group_id = ? and c.level = ?", indicator_id, group_id, level)
     values = snapshot("select * from indicator_values where indicator_id = ? and group_id = ?", indicator_id, group_id)
     districts = snapshot("select * from districts")
-    return comparisons, values, districts
+    types = snapshot("select * from kreis_vergleichstypen")
+    return comparisons, values, districts, types
 
 
 @pytest.mark.parametrize("level, count", [("Kreis", 53), ("KI", 54)])
 def test_ranking_follows_the_served_ranks_and_puts_missing_values_last(snapshot, level, count):
-    comparisons, values, districts = _comparison_inputs(snapshot, "ohne_hsa_nach_staatsangehoerigkeit",
-                                                        "auslaendisch", level)
+    comparisons, values, districts, types = _comparison_inputs(snapshot, "ohne_hsa_nach_staatsangehoerigkeit",
+                                                               "auslaendisch", level)
     units = comparison.level_units(districts, level)
     year = comparison.years_with_values(comparisons)[0]
-    frame = comparison.ranking_frame(comparisons, values, units, year)
+    frame = comparison.ranking_frame(comparisons, values, units, year, types)
     assert len(frame) == count and frame["ags"].is_unique
     ranked = frame[frame["rank_nrw"].notna()]
     assert ranked["rank_nrw"].is_monotonic_increasing
@@ -275,11 +276,10 @@ def test_ranking_follows_the_served_ranks_and_puts_missing_values_last(snapshot,
 
 
 def test_type_members_and_position_come_from_the_served_comparisons(snapshot):
-    comparisons, values, districts = _comparison_inputs(snapshot, "arbeitslosenquote", "insgesamt", "Kreis")
+    comparisons, values, districts, types = _comparison_inputs(snapshot, "arbeitslosenquote", "insgesamt", "Kreis")
     units = comparison.level_units(districts, "Kreis")
-    frame = comparison.ranking_frame(comparisons, values, units, 2024)
+    frame = comparison.ranking_frame(comparisons, values, units, 2024, types)
     row = frame[frame["ags"] == "05513"].iloc[0]
-    types = snapshot("select ags, vergleichstyp_id from kreis_vergleichstypen")
     members = comparison.type_members(frame, row["vergleichstyp_id"])
     assert set(members["ags"]) == set(types[types["vergleichstyp_id"] == row["vergleichstyp_id"]]["ags"])
     assert members["rank_in_vergleichstyp"].tolist() == sorted(members["rank_in_vergleichstyp"].tolist())
@@ -382,24 +382,35 @@ def test_factsheet_table_has_every_indicator_with_its_loaded_versions(snapshot):
     table = factsheets.factsheet_table(catalogue, versions)
     assert sorted(table["Kennung"]) == sorted(catalogue["indicator_id"])
     row = table.set_index("Kennung").loc["auslaenderanteil"]
-    [(first, last, years)] = snapshot(
-        "select min(numerator_stand), max(numerator_stand), count(distinct year) from indicator_values "
-        "where indicator_id = 'auslaenderanteil'").itertuples(index=False)
-    assert f"Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}" in row["Geladene Datenstände"]
+    [(numerator_table, first, last, years)] = snapshot(
+        "select any_value(numerator_source_table), min(numerator_stand), max(numerator_stand), list(distinct year) "
+        "from indicator_values where indicator_id = 'auslaenderanteil'").itertuples(index=False)
+    assert (f"Zähler Tabelle {numerator_table}: Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}"
+            in row["Geladene Datenstände"])
+    assert f"Berichtsjahre {factsheets.year_ranges(years)})" in row["Geladene Datenstände"]
+    assert row["Berichtsjahre mit Daten"] == factsheets.year_ranges(years)
     loaded = set(snapshot("select distinct denominator_source_table from indicator_values "
                           "where indicator_id = 'auslaenderanteil'").iloc[:, 0])
     for source in catalogue.set_index("indicator_id").loc["auslaenderanteil", "denominator_tables"].split("|"):
         source = source.strip()
-        assert (f"Nenner Tabelle {source}: noch nicht geladen" in row["Geladene Datenstände"]) == (source not in loaded)
+        not_loaded = f"Nenner Tabelle {source}: noch nicht geladen" in row["Geladene Datenstände"]
+        assert not_loaded == (source not in loaded)
     directions = dict(zip(catalogue["indicator_id"], catalogue["direction"]))
     for kennung, richtung in zip(table["Kennung"], table["Richtung"]):
         assert richtung == factsheets.DIRECTION_TEXT[directions[kennung]]
     assert not table["Gruppen"].str.contains("auslaendisch|luecke_").any()  # German words, not ids
+    breaks = table.set_index("Kennung")["Brüche in der Reihe"]
+    for indicator in catalogue.to_dict("records"):
+        charted = {b.text_de for group in indicator["groups"].split("|")
+                   for b in timeseries.breaks_for(indicator, group, range(2012, 2025))}
+        assert set(factsheets.series_breaks(indicator)) == charted  # the same breaks as on the Zeitreihen charts
+        assert all(text in breaks[indicator["indicator_id"]] for text in charted)
 
     zensus = set(snapshot(
         "select indicator_id from indicators where lower(concat_ws(' ', name_de, explanation_de, definition_de, "
         "numerator_de, denominator_de, numerator_tables, denominator_tables, caveats_de, indicator_id, stage)) "
-        "like '%zensus%'")["indicator_id"])
+        "like '%zensus%'")["indicator_id"]) | {
+        i["indicator_id"] for i in catalogue.to_dict("records") if "Zensus" in " ".join(factsheets.series_breaks(i))}
     assert zensus and set(factsheets.filter_factsheets(table, factsheets.ALL_STAGES, "Zensus")["Kennung"]) == zensus
     school = factsheets.filter_factsheets(table, "Sekundarstufe I", "")
     assert set(school["Kennung"]) == set(catalogue[catalogue["stage"] == "Sekundarstufe I"]["indicator_id"])
@@ -432,3 +443,23 @@ def test_factsheet_page_lists_the_catalogue_searches_from_the_url_and_downloads_
     assert _param(app, "stufe") == "Sekundarstufe I" and "suche" not in app.query_params
     expected = catalogue[catalogue["stage"] == "Sekundarstufe I"]["name_de"]
     assert sorted(e.label for e in app.expander) == sorted(expected)
+
+
+def test_compare_page_keeps_the_type_of_a_ki_without_values(snapshot):
+    # the KI of the StädteRegion without the Stadt Aachen has no Ausländeranteil (not exactly computable)
+    [(missing,)] = snapshot("select count(*) from indicator_values where indicator_id = 'auslaenderanteil' "
+                            "and ags = 'KI05334'").itertuples(index=False)
+    assert missing == 0
+    app = _open("vergleich", indikator="auslaenderanteil", ebene="KI", gebiet="KI05334")
+    position = app.table[0].value.set_index("Kennzahl")["Wert"]
+    assert position["Wert"] == "–" and position["Rang in NRW"] == "–"
+    year = app.selectbox(key="compare_year").value
+    [(name, description, median)] = snapshot(
+        "select t.vergleichstyp_name_de, t.vergleichstyp_description_de, max(c.vergleichstyp_median) "
+        "from kreis_vergleichstypen t join indicator_comparisons c using (vergleichstyp_id) "
+        "where t.ags = '05334' and c.indicator_id = 'auslaenderanteil' and c.group_id = 'insgesamt' "
+        "and c.level = 'Kreis' and c.year = ? group by all", year).itertuples(index=False)
+    assert position["Vergleichstyp"] == name
+    assert position["Median des Vergleichstyps"] == format_value(median, "%")
+    assert any(description in markdown.value for markdown in app.markdown)
+    assert not app.info

@@ -28,7 +28,8 @@ def _factsheet(row: pd.Series, lines: list[tuple[str, str, str]], expanded: bool
         st.markdown("**Quellen und geladene Datenstände:**  \n" + "  \n".join(
             f"{role}: {table} – {text}" for role, table, text in lines
         ))
-        st.markdown(f"**Hinweise:** {row['Hinweise']}  \n**Lizenz:** {row['Lizenz']}  \n"
+        st.markdown(f"**Brüche in der Reihe:** {row['Brüche in der Reihe']}  \n"
+                    f"**Hinweise:** {row['Hinweise']}  \n**Lizenz:** {row['Lizenz']}  \n"
                     f"**Kennung:** `{row['Kennung']}`")
 
 

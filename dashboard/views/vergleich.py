@@ -4,11 +4,13 @@ and the similar Kreise (Vergleichstyp) with the type's median."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import comparison, serving
+from dashboard import comparison, profile_data, serving
 from dashboard.common import (
-    GROUP_NAMES, PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note, url_choice,
+    GROUP_NAMES, PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
+    url_choice,
 )
 from dashboard.selections import group_choice, indicator_choice
 
@@ -36,8 +38,10 @@ def main() -> None:
         level = url_choice("ebene", list(comparison.LEVELS), label="Ebene", key="compare_level",
                            format_func=comparison.LEVELS.get, default=level_default)
 
-    indicator_id, unit = indicator["indicator_id"], indicator["unit"]
+    indicator_id = indicator["indicator_id"]
     comparisons = serving.comparisons(indicator_id, group, level)
+    # the unit of the group's values: a gap group is in Prozentpunkte, the indicator in %
+    unit = comparisons["unit"].iloc[0] if len(comparisons) else indicator["unit"]
     values = serving.indicator_values(indicator_id, group)
     if bool(info["is_synthetic"]) or bool(values["is_synthetic"].any()):
         demo_banner()
@@ -56,7 +60,8 @@ def main() -> None:
         ags = url_choice("gebiet", units["ags"].tolist(), label="Hervorgehoben", key=f"compare_unit_{level}",
                          format_func=names.get, default=comparison.default_unit(requested_unit, level, districts))
 
-    ranking = comparison.ranking_frame(comparisons, values, units, year)
+    types = serving.vergleichstypen()
+    ranking = comparison.ranking_frame(comparisons, values, units, year, types)
     row = ranking[ranking["ags"] == ags].iloc[0]
     nrw_value = ranking["nrw_value"].dropna().iloc[0] if ranking["nrw_value"].notna().any() else None
     group_text = GROUP_NAMES.get(group, group)
@@ -71,6 +76,10 @@ def main() -> None:
     st.table(position, hide_index=True, hide_header=True, border="horizontal")
     if row["is_suppressed"]:
         st.caption(SUPPRESSED_REASON)
+    elif pd.isna(row["value"]):
+        st.caption(f"Für {names[ags]} liegt für {year} kein Wert vor.")
+    if level == "KI":
+        st.caption(profile_data.profile_units(districts).set_index("ags").loc[ags, "note"])
     st.caption(sources)
     downloads(comparison.download_table(ranking[ranking["ags"] == ags], indicator["name_de"], group),
               f"position_{ags}_{base_name}", key="compare_position_download")
@@ -104,9 +113,8 @@ def main() -> None:
     if members.empty:
         st.info("Für dieses Gebiet ist kein Vergleichstyp festgelegt.")
     else:
-        types = serving.vergleichstypen().drop_duplicates("vergleichstyp_id").set_index("vergleichstyp_id")
-        st.markdown(f"**{types.loc[type_id, 'vergleichstyp_name_de']}** – "
-                    f"{types.loc[type_id, 'vergleichstyp_description_de']}")
+        described = types.drop_duplicates("vergleichstyp_id").set_index("vergleichstyp_id").loc[type_id]
+        st.markdown(f"**{described['vergleichstyp_name_de']}** – {described['vergleichstyp_description_de']}")
         if level == "KI":
             st.caption("Die Typen sind für die Kreise und kreisfreien Städte gebildet; ein KI gehört zum Typ seines "
                        "Kreises. Der Median ist der der Kreise des Typs.")

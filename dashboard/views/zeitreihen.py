@@ -11,7 +11,7 @@ from dashboard import serving, timeseries
 from dashboard.common import (
     GROUP_NAMES, PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
 )
-from dashboard.selections import group_choice, indicator_choice, url_multichoice, url_toggle
+from dashboard.selections import group_choice, indicator_choice, indicator_groups, url_multichoice, url_toggle
 
 
 def _notes(frame: pd.DataFrame, breaks: list[timeseries.SeriesBreak]) -> None:
@@ -96,7 +96,7 @@ def main() -> None:
         return
 
     frame = timeseries.series_frame(values, units, chosen)
-    unit = indicator["unit"]
+    unit = values["unit"].iloc[0] if len(values) else indicator["unit"]  # a gap group is in Prozentpunkte
     group_text = GROUP_NAMES.get(group, group)
     st.subheader(f"{indicator['name_de']} ({group_text})")
     st.caption(indicator["explanation_de"])
@@ -113,7 +113,7 @@ def main() -> None:
     downloads(timeseries.download_table(frame, indicator["name_de"], group),
               f"zeitreihe_{indicator['indicator_id']}_{group}", key="series_download")
 
-    if "auslaendisch" in indicator["groups"].split("|"):
+    if "auslaendisch" in indicator_groups(indicator):
         st.divider()
         if url_toggle("luecke", label="Lücke zwischen den Gruppen zeigen", key="series_show_gap"):
             _gap_section(indicator, units, chosen)
