@@ -102,7 +102,7 @@ def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
         )
 
 
-def _stand_text(stands: pd.Series) -> str:
+def stand_text(stands: pd.Series) -> str:
     """One Stand, or the range of Stände when a chart spans several downloads (one per reporting year)."""
     stands = pd.to_datetime(stands.dropna()).sort_values()
     if stands.empty:
@@ -119,7 +119,7 @@ def source_note(indicator: dict, shown: pd.DataFrame) -> str:
     for role, label in (("numerator", "Zähler"), ("denominator", "Nenner")):
         parts = shown.dropna(subset=[f"{role}_source_table"]) if len(shown) else shown
         tables = "; ".join(
-            f"{table_label(table)} ({_stand_text(part[f'{role}_stand'])})"
+            f"{table_label(table)} ({stand_text(part[f'{role}_stand'])})"
             for table, part in parts.groupby(f"{role}_source_table")
         ) or "–"
         lines.append(f"**{label}:** {indicator[f'{role}_de']} – {tables}")

@@ -106,7 +106,7 @@ def _cell(rows: pd.DataFrame, ags: str, year: int | None, group: str) -> tuple[s
     return (status if status else format_value(value, unit)), value, unit
 
 
-def _stand_text(stands: pd.Series) -> str:
+def stand_text(stands: pd.Series) -> str:
     stands = pd.to_datetime(stands.dropna()).sort_values()
     if stands.empty:
         return "Stand unbekannt"
@@ -126,8 +126,8 @@ def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame) ->
             latest_part = latest[latest[f"{role}_source_table"] == table]
             text = f"Tabelle {table}"
             if len(latest_part):
-                text += f", aktueller Wert: {_stand_text(latest_part[f'{role}_stand'])}"
-            text += f"; Zeitreihe: {_stand_text(part[f'{role}_stand'])}"
+                text += f", aktueller Wert: {stand_text(latest_part[f'{role}_stand'])}"
+            text += f"; Zeitreihe: {stand_text(part[f'{role}_stand'])}"
             tables.append(text)
         description = indicator.get(f"{role}_de") or ""
         if tables or description:

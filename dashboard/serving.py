@@ -167,3 +167,26 @@ def validation_report() -> bytes | None:
     """The zipped validation report (GX Data Docs) published with the snapshot, if any."""
     path = get_settings().validation_report_path
     return path.read_bytes() if path.exists() else None
+
+
+def indicator_group_gaps(indicator_id: str) -> pd.DataFrame:
+    """Gaps between ausländisch and deutsch (or insgesamt) of one indicator for every unit and year."""
+    return query("select * from indicator_group_gaps where indicator_id = ? order by ags, year", indicator_id)
+
+
+def indicator_source_versions() -> pd.DataFrame:
+    """Per indicator, role (numerator/denominator) and source table: the data versions (Stand) loaded for it,
+    the reporting years they cover and how many files they came from."""
+    return query(
+        "select indicator_id, role, source_table, min(stand) as first_stand, max(stand) as last_stand, "
+        "count(distinct stand) as stand_count, count(distinct source_file) as file_count, "
+        "min(year) as first_year, max(year) as last_year, list(distinct year order by year) as years "
+        "from ("
+        "  select indicator_id, 'numerator' as role, numerator_source_table as source_table, "
+        "    numerator_stand as stand, numerator_source_file as source_file, year from indicator_values "
+        "  union all "
+        "  select indicator_id, 'denominator', denominator_source_table, denominator_stand, "
+        "    denominator_source_file, year from indicator_values"
+        ") where source_table is not null group by indicator_id, role, source_table "
+        "order by indicator_id, role desc, source_table"
+    )

@@ -1,0 +1,270 @@
+"""Zeitreihen: the data behind the lines of several units over the years, the gap between groups, the breaks in
+the series, and the Plotly figures (plain functions, tested on the demo snapshot)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import COLOUR_LAND, _german_layout
+from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT
+from dashboard.formatting import format_value
+
+NRW = "05"
+
+# Okabe-Ito without black (NRW's colour): distinguishable with the common colour-vision deficiencies. Yellow last,
+# it is the weakest on white. At most this many units can be chosen (NRW included), so no two lines share a colour.
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
+SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star")
+MAX_UNITS = len(SERIES_COLOURS)
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A point where a series is not comparable across years (new basis, new rounding, a year without data)."""
+
+    key: str
+    x: float  # position on the year axis: between two years (.5) or on the year that is missing
+    label: str  # short text on the chart
+    text_de: str  # the explanation under the chart
+    table_prefixes: tuple[str, ...]  # source tables (code or code prefix) whose indicators have the break
+    groups: tuple[str, ...] | None = None  # only for these groups; None: every group
+
+
+# The one list of known breaks. An indicator gets a break mark only when one of its numerator or denominator tables
+# is affected (and, where given, the group is).
+SERIES_BREAKS: tuple[SeriesBreak, ...] = (
+    SeriesBreak(
+        key="ba_2017",
+        x=2017,
+        label="2017: keine Kreiswerte",
+        text_de=(
+            "2017: Die Bundesagentur für Arbeit hat die Arbeitslosenquote der Ausländerinnen und Ausländer für die "
+            "Kreise und kreisfreien Städte nicht veröffentlicht; die Reihe hat dort eine Lücke (NRW-Wert vorhanden)."
+        ),
+        table_prefixes=("13211-02-05-4",),
+        groups=("auslaendisch", "luecke_auslaendisch_insgesamt"),
+    ),
+    SeriesBreak(
+        key="schule_rundung_2019",
+        x=2018.5,
+        label="Rundung ab 2019/20",
+        text_de=(
+            "Ab Schuljahr 2019/20: Die Schulstatistik wird nur noch auf ein Vielfaches von 5 gerundet veröffentlicht; "
+            "kleine Zahlen und Anteile können deshalb springen."
+        ),
+        table_prefixes=("21111-",),
+    ),
+    SeriesBreak(
+        key="zensus_2022",
+        x=2021.5,
+        label="Zensus 2022",
+        text_de=(
+            "Ab 31.12.2022: Die Bevölkerungsfortschreibung beruht auf dem Zensus 2022 (vorher Zensus 2011); "
+            "Werte vor und nach dem Bruch sind nur eingeschränkt vergleichbar."
+        ),
+        table_prefixes=("12411-",),
+    ),
+)
+
+
+def indicator_tables(indicator: dict) -> list[str]:
+    """The numerator and denominator tables of a catalogue row ('12411-01-01-4 | 12411-15i' -> two codes)."""
+    tables = []
+    for column in ("numerator_tables", "denominator_tables"):
+        tables += [t.strip() for t in str(indicator.get(column) or "").split("|") if t.strip()]
+    return list(dict.fromkeys(tables))
+
+
+def breaks_for(indicator: dict, group_id: str, years: pd.Series | list[int]) -> list[SeriesBreak]:
+    """The breaks to mark on a chart of this indicator and group spanning these years."""
+    years = [int(y) for y in years]
+    if not years:
+        return []
+    tables = indicator_tables(indicator)
+    return [
+        item for item in SERIES_BREAKS
+        if any(table.startswith(prefix) for table in tables for prefix in item.table_prefixes)
+        and (item.groups is None or group_id in item.groups)
+        and min(years) <= item.x <= max(years)
+    ]
+
+
+def unit_options(districts: pd.DataFrame) -> pd.DataFrame:
+    """The units one can draw: NRW, the Regierungsbezirke, the 53 Kreise and kreisfreie Städte, the 54 KIs; with a
+    short name for legends ('Kreis Olpe', 'KI Olpe')."""
+    order = {"Land": 0, "Regierungsbezirk": 1, "Kreis": 2, "KI": 3}
+    units = districts[districts["level"].isin(order)].copy()
+    units["label"] = units["display_name"].where(units["level"] != "KI", units["name"])
+    units["_order"] = units["level"].map(order)
+    return units.sort_values(["_order", "label"])[["ags", "label", "level", "area_ags"]].reset_index(drop=True)
+
+
+def default_units(profile_unit: str | None, options: pd.DataFrame) -> list[str]:
+    """The unit chosen on the Kreisprofil (if any) and NRW."""
+    chosen = [profile_unit] if profile_unit in set(options["ags"]) and profile_unit != NRW else []
+    return chosen + [NRW]
+
+
+SERIES_COLUMNS = [
+    "ags", "name", "year", "period_label", "value", "unit", "numerator", "denominator", "is_suppressed", "flag",
+    "numerator_source_table", "numerator_stand", "denominator_source_table", "denominator_stand",
+]
+
+
+def series_frame(values: pd.DataFrame, units: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """One row per chosen unit and year from the first to the last year of the indicator: a year with no value
+    (suppressed, secret, not published or not delivered) stays in the frame with an empty value, so the line has
+    a gap there instead of a jump or a zero. Units in the order they were chosen."""
+    names = units.set_index("ags")["label"]
+    if values.empty or not chosen:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    all_years = range(int(values["year"].min()), int(values["year"].max()) + 1)
+    grid = pd.DataFrame([(ags, year) for ags in chosen for year in all_years], columns=["ags", "year"])
+    frame = grid.merge(values[values["ags"].isin(chosen)], on=["ags", "year"], how="left")
+    frame["name"] = frame["ags"].map(names)
+    frame["unit"] = values["unit"].iloc[0]
+    frame["is_suppressed"] = frame["is_suppressed"].fillna(False).astype(bool)
+    frame["value"] = frame["value"].where(~frame["is_suppressed"])
+    return frame[SERIES_COLUMNS].reset_index(drop=True)
+
+
+GAP_COLUMNS = [
+    "ags", "name", "year", "compared_group_id", "reference_group_id", "value_compared", "value_reference",
+    "gap_difference", "gap_unit", "gap_ratio",
+]
+
+
+def gap_frame(gaps: pd.DataFrame, units: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """The gap between groups (indicator_group_gaps) of the chosen units over all years, gaps in the data kept as
+    empty values like series_frame."""
+    if gaps.empty or not chosen:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    names = units.set_index("ags")["label"]
+    all_years = range(int(gaps["year"].min()), int(gaps["year"].max()) + 1)
+    grid = pd.DataFrame([(ags, year) for ags in chosen for year in all_years], columns=["ags", "year"])
+    frame = grid.merge(gaps[gaps["ags"].isin(chosen)], on=["ags", "year"], how="left")
+    for column in ("compared_group_id", "reference_group_id", "gap_unit"):
+        frame[column] = gaps[column].iloc[0]
+    frame["name"] = frame["ags"].map(names)
+    return frame[GAP_COLUMNS].reset_index(drop=True)
+
+
+def value_table(frame: pd.DataFrame, value_column: str = "value", unit_column: str = "unit") -> pd.DataFrame:
+    """The lines as a table to read: one row per unit, one column per year, values as the page writes them
+    ('12,5 %', 'gesperrt', '–' for no data)."""
+    def shown(row: pd.Series) -> str:
+        if bool(row.get("is_suppressed", False)):
+            return SUPPRESSED_TEXT
+        return format_value(row[value_column], row[unit_column])
+
+    cells = frame.assign(text=frame.apply(shown, axis=1), year=frame["year"].astype(int).astype(str))
+    table = cells.pivot(index="name", columns="year", values="text")
+    order = list(dict.fromkeys(frame["name"]))
+    return table.reindex(order).rename_axis(index="Gebiet", columns=None).reset_index()
+
+
+def gap_title(gaps: pd.DataFrame) -> str:
+    compared, reference = gaps["compared_group_id"].iloc[0], gaps["reference_group_id"].iloc[0]
+    return f"Lücke {GROUP_NAMES.get(compared, compared)} – {GROUP_NAMES.get(reference, reference)}"
+
+
+def download_table(frame: pd.DataFrame, indicator_name: str, group_id: str) -> pd.DataFrame:
+    """The lines as the CSV/Excel download offers them: German headers, one row per unit and year."""
+    return pd.DataFrame({
+        "Indikator": indicator_name,
+        "Gruppe": GROUP_NAMES.get(group_id, group_id),
+        "Gebiet": frame["name"],
+        "AGS": frame["ags"],
+        "Berichtsjahr": frame["year"],
+        "Zeitraum": frame["period_label"],
+        "Wert": frame["value"],
+        "Einheit": frame["unit"],
+        "Zähler": frame["numerator"],
+        "Nenner": frame["denominator"],
+        "Gesperrt": frame["is_suppressed"].map({True: "ja", False: "nein"}),
+        "Zeichen": frame["flag"],
+        "Quelle Zähler": frame["numerator_source_table"],
+        "Stand Zähler": frame["numerator_stand"],
+        "Quelle Nenner": frame["denominator_source_table"],
+        "Stand Nenner": frame["denominator_stand"],
+    })
+
+
+def gap_download_table(frame: pd.DataFrame, indicator_name: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Indikator": indicator_name,
+        "Gebiet": frame["name"],
+        "AGS": frame["ags"],
+        "Berichtsjahr": frame["year"],
+        "Gruppe": frame["compared_group_id"].map(lambda g: GROUP_NAMES.get(g, g)),
+        "Wert der Gruppe": frame["value_compared"],
+        "Vergleichsgruppe": frame["reference_group_id"].map(lambda g: GROUP_NAMES.get(g, g)),
+        "Wert der Vergleichsgruppe": frame["value_reference"],
+        "Lücke": frame["gap_difference"],
+        "Einheit der Lücke": frame["gap_unit"],
+        "Verhältnis": frame["gap_ratio"],
+    })
+
+
+def hover_value(unit: str, axis: str = "y") -> str:
+    """Plotly's hover format for a value in the unit's decimals (as formatting.format_value shows it)."""
+    decimals = 2 if unit == "Verhältnis" else 1
+    suffix = "" if unit == "Verhältnis" else f"\u202f{unit}"
+    return f"%{{{axis}:.{decimals}f}}{suffix}"
+
+
+def value_axis(unit: str) -> dict:
+    """Axis settings for values in a unit: '%' written at each tick (then no title), other units as the title;
+    automargin so that tick labels are never cut off."""
+    return dict(
+        title=None if unit == "%" else unit, ticksuffix="\u202f%" if unit == "%" else "", gridcolor="#E5E5E5",
+        automargin=True,
+    )
+
+
+def _line_styles(frame: pd.DataFrame) -> dict[str, dict]:
+    styles, index = {}, 0
+    for ags in dict.fromkeys(frame["ags"]):
+        if ags == NRW:
+            styles[ags] = dict(line=dict(color=COLOUR_LAND, width=2.5, dash="dash"), marker=dict(symbol="circle-open"))
+            continue
+        styles[ags] = dict(
+            line=dict(color=SERIES_COLOURS[index % len(SERIES_COLOURS)], width=3),
+            marker=dict(symbol=SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)], size=8),
+        )
+        index += 1
+    return styles
+
+
+def _mark_breaks(figure: go.Figure, breaks: list[SeriesBreak]) -> None:
+    for item in breaks:
+        figure.add_vline(
+            x=item.x, line=dict(color="#555555", width=1.5, dash="dot"),
+            annotation=dict(text=item.label, textangle=-90, font=dict(size=12, color="#333333"),
+                            bgcolor="rgba(255,255,255,0.85)"),
+            annotation_position="top left",
+        )
+
+
+def lines_figure(frame: pd.DataFrame, unit: str, breaks: list[SeriesBreak], *, value_column: str = "value",
+                 zero_line: bool = False, height: int = 420) -> go.Figure:
+    """One line per unit; NRW black and dashed; empty values stay gaps (connectgaps off); breaks as dotted
+    vertical lines with their label."""
+    figure = go.Figure()
+    styles = _line_styles(frame)
+    for ags, part in frame.groupby("ags", sort=False):
+        figure.add_trace(go.Scatter(
+            x=part["year"], y=part[value_column], name=part["name"].iloc[0], mode="lines+markers",
+            connectgaps=False, hovertemplate="%{x}: " + hover_value(unit) + "<extra>%{fullData.name}</extra>",
+            **styles[ags],
+        ))
+    _mark_breaks(figure, breaks)
+    figure.update_xaxes(dtick=1, showgrid=False, title=None, automargin=True)
+    figure.update_yaxes(**value_axis(unit), rangemode="normal" if zero_line else "tozero",
+                        zeroline=zero_line, zerolinecolor="#777777", zerolinewidth=1.5)
+    _german_layout(figure, height=height)
+    figure.update_layout(margin=dict(l=10, r=10, t=70, b=10))  # room for the break labels above the legend
+    return figure

@@ -1,0 +1,465 @@
+"""The pages Zeitreihen, Vergleich and Steckbriefe on the served demo data: the data behind each chart and download
+(plain functions against the snapshot), and each page through Streamlit's AppTest (selections, also restored from
+the URL, and the figures on the page against the snapshot)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import charts, comparison, factsheets, timeseries
+from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT
+from dashboard.formatting import format_value
+from tests.conftest import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "dashboard" / "app.py")
+
+
+def _frame(serving_path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    connection = duckdb.connect(str(serving_path), read_only=True)
+    try:
+        return connection.execute(sql, params or []).df()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def snapshot(demo_pipeline, monkeypatch):
+    """The demo snapshot for the dashboard (IM_DATA_DIR) and a reader of it for the test's own expectations."""
+    monkeypatch.setenv("IM_DATA_DIR", str(demo_pipeline.data_dir))
+    return lambda sql, *params: _frame(demo_pipeline.serving_path, sql, list(params))
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The files behind the download buttons of AppTest runs: AppTest keeps them in a MemoryMediaFileStorage per
+    run; this records each storage so a test can read a button's bytes by its URL."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    storages = []
+
+    class RecordingStorage(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            storages.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+
+    def download(app: AppTest, key: str) -> bytes:
+        [button] = [b for b in app.get("download_button") if b.proto.id.endswith(key)]
+        return storages[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
+
+    return download
+
+
+def _csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+
+
+def _catalogue_row(snapshot, indicator_id: str) -> dict:
+    return snapshot("select * from indicators where indicator_id = ?", indicator_id).iloc[0].to_dict()
+
+
+def _open(page: str, **params) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        app.query_params[name] = value
+    app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _param(app: AppTest, name: str) -> str:
+    value = app.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+# --- Zeitreihen: data behind the chart -------------------------------------------------------------------------------
+
+def test_series_keep_missing_and_suppressed_years_as_gaps(snapshot):
+    values = snapshot("select * from indicator_values where indicator_id = 'arbeitslosenquote' "
+                      "and group_id = 'auslaendisch'")
+    units = timeseries.unit_options(snapshot("select * from districts"))
+    frame = timeseries.series_frame(values, units, ["05966", "05"])
+    years = sorted(values["year"].unique())
+    assert frame.groupby("ags").size().to_dict() == {"05966": len(years), "05": len(years)}
+    for row in frame.itertuples():
+        served = values[(values["ags"] == row.ags) & (values["year"] == row.year)].iloc[0]
+        assert (pd.isna(row.value) and pd.isna(served["value"])) or row.value == served["value"]
+    olpe = frame[frame["ags"] == "05966"].set_index("year")["value"]
+    assert olpe.isna().sum() == values[(values["ags"] == "05966")]["value"].isna().sum() >= 1  # the BA gap 2017
+    assert frame["name"].tolist()[:1] == ["Kreis Olpe"]
+
+    segregation = snapshot("select * from indicator_values where indicator_id = 'kita_segregation' "
+                           "and group_id = 'insgesamt'")
+    suppressed_ags = segregation[segregation["is_suppressed"] & (segregation["level"] == "Kreis")]["ags"].iloc[0]
+    frame = timeseries.series_frame(segregation, units, [suppressed_ags])
+    served = segregation[segregation["ags"] == suppressed_ags].set_index("year")
+    shown = frame.set_index("year")
+    assert shown["is_suppressed"].equals(served["is_suppressed"].reindex(shown.index).fillna(False).astype(bool))
+    assert shown.loc[shown["is_suppressed"], "value"].isna().all()  # a gap, never a zero
+    figure = timeseries.lines_figure(frame, "%", [])
+    assert figure.data[0].connectgaps is False
+    assert pd.isna(list(figure.data[0].y)).sum() == shown["value"].isna().sum()
+
+
+def test_breaks_follow_the_source_tables_and_the_data(snapshot):
+    catalogue = snapshot("select * from indicators")
+    all_years = range(2012, 2025)
+    for indicator in catalogue.to_dict("records"):
+        tables = [t.strip() for column in ("numerator_tables", "denominator_tables")
+                  for t in indicator[column].split("|")]
+        marked = {b.key for b in timeseries.breaks_for(indicator, "insgesamt", all_years)}
+        assert ("zensus_2022" in marked) == any(t.startswith("12411") for t in tables), indicator["indicator_id"]
+        assert ("schule_rundung_2019" in marked) == any(t.startswith("21111") for t in tables)
+        assert "ba_2017" not in marked  # only the group ausländisch misses 2017
+    quote = catalogue.set_index("indicator_id", drop=False).loc["arbeitslosenquote"].to_dict()
+    assert [b.key for b in timeseries.breaks_for(quote, "auslaendisch", all_years)] == ["ba_2017"]
+    assert timeseries.breaks_for(quote, "auslaendisch", [2018, 2019]) == []  # not within the years shown
+
+    # the break positions match the data: 21111 rows are rounded from 2019 on, BA has no Kreis value for 2017
+    rounded = snapshot("select year, bool_and(is_rounded) as all_rounded, bool_or(is_rounded) as any_rounded "
+                       "from indicator_values where numerator_source_table like '21111%' group by year")
+    school_break = next(b for b in timeseries.SERIES_BREAKS if b.key == "schule_rundung_2019")
+    assert (rounded["all_rounded"] == (rounded["year"] > school_break.x)).all()
+    assert (rounded["any_rounded"] == (rounded["year"] > school_break.x)).all()
+    missing = snapshot("select year, count(*) as n from indicator_values where indicator_id = 'arbeitslosenquote' "
+                       "and group_id = 'auslaendisch' and level = 'Kreis' and value is null group by year")
+    assert missing.set_index("year")["n"].to_dict() == {2017: 53}
+
+
+def test_lines_figure_draws_nrw_dashed_distinct_colours_and_the_break_marks(snapshot):
+    values = snapshot("select * from indicator_values where indicator_id = 'auslaenderanteil' "
+                      "and group_id = 'insgesamt'")
+    units = timeseries.unit_options(snapshot("select * from districts"))
+    chosen = ["05966", "05513", "KI05334", "05"]
+    frame = timeseries.series_frame(values, units, chosen)
+    indicator = _catalogue_row(snapshot, "auslaenderanteil")
+    breaks = timeseries.breaks_for(indicator, "insgesamt", frame["year"])
+    figure = timeseries.lines_figure(frame, "%", breaks)
+    traces = {trace.name: trace for trace in figure.data}
+    assert list(traces) == [units.set_index("ags").loc[a, "label"] for a in chosen]
+    nrw = traces["Nordrhein-Westfalen"]
+    assert nrw.line.dash == "dash" and nrw.line.color == charts.COLOUR_LAND
+    others = [trace.line.color for trace in figure.data if trace.name != "Nordrhein-Westfalen"]
+    assert len(set(others)) == len(others) and charts.COLOUR_LAND not in others
+    olpe = values[values["ags"] == "05966"].set_index("year")["value"]
+    assert list(traces["Kreis Olpe"].y) == olpe.reindex(sorted(frame["year"].unique())).tolist()
+    assert [shape.x0 for shape in figure.layout.shapes] == [b.x for b in breaks]
+    assert [a.text for a in figure.layout.annotations] == [b.label for b in breaks]
+    assert figure.layout.separators == ",."
+
+
+def test_gap_frame_holds_the_served_gaps(snapshot):
+    gaps = snapshot("select * from indicator_group_gaps where indicator_id = 'sgb2_quote'")
+    units = timeseries.unit_options(snapshot("select * from districts"))
+    frame = timeseries.gap_frame(gaps, units, ["05513", "05"])
+    served = gaps[gaps["ags"].isin(["05513", "05"])].set_index(["ags", "year"])["gap_difference"]
+    shown = frame.set_index(["ags", "year"])["gap_difference"]
+    assert shown.loc[served.index].tolist() == served.tolist()
+    assert timeseries.gap_title(gaps) == f"Lücke {GROUP_NAMES['auslaendisch']} – {GROUP_NAMES['deutsch']}"
+    table = timeseries.gap_download_table(frame, "SGB-II-Quote")
+    assert table["Lücke"].tolist() == frame["gap_difference"].tolist()
+
+
+# --- Zeitreihen: the page --------------------------------------------------------------------------------------------
+
+def test_series_page_restores_its_selection_from_the_url_and_shows_the_snapshot(snapshot, media):
+    app = _open("zeitreihen", indikator="arbeitslosenquote", gruppe="auslaendisch", gebiete="05966,05513,05")
+    assert app.title[0].value == "Zeitreihen"
+    assert any("Demodaten (synthetisch)" in warning.value for warning in app.warning)
+    assert app.selectbox(key="series_indicator").value == "arbeitslosenquote"
+    assert app.selectbox(key="series_group").value == "auslaendisch"
+    assert app.multiselect(key="series_units").value == ["05966", "05513", "05"]
+
+    served = snapshot("select ags, year, value from indicator_values where indicator_id = 'arbeitslosenquote' "
+                      "and group_id = 'auslaendisch' and ags in ('05966', '05513', '05')")
+    table = app.table[0].value.set_index("Gebiet")
+    names = {"05966": "Kreis Olpe", "05513": "Gelsenkirchen", "05": "Nordrhein-Westfalen"}
+    for row in served.itertuples():
+        assert table.loc[names[row.ags], str(row.year)] == format_value(row.value, "%"), (row.ags, row.year)
+    assert table.loc["Kreis Olpe", "2017"] == "–"
+
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "2017: Die Bundesagentur für Arbeit" in captions  # the break, explained under the chart
+    assert "Keine Daten:** Kreis Olpe 2017" in captions
+    [(first, last)] = snapshot(
+        "select min(numerator_stand), max(numerator_stand) from indicator_values where indicator_id = "
+        "'arbeitslosenquote' and group_id = 'auslaendisch' and ags in ('05966', '05513', '05') and value is not null"
+    ).itertuples(index=False)
+    assert f"Tabelle 13211-02-05-4 (Stände {first:%d.%m.%Y} bis {last:%d.%m.%Y})" in captions
+    assert "dl-de/by-2-0" in captions
+
+    downloaded = _csv(media(app, "series_download_csv"))
+    assert len(downloaded) == 3 * served["year"].nunique()
+    expected = served.assign(Gebiet=served["ags"].map(names)).set_index(["Gebiet", "year"])["value"]
+    got = downloaded.set_index(["Gebiet", "Berichtsjahr"])["Wert"]
+    np.testing.assert_allclose(got.loc[expected.index].to_numpy(float), expected.to_numpy(float))  # NaN = NaN
+    assert set(downloaded["Gruppe"]) == {"ausländisch"}
+
+    app.selectbox(key="series_group").select("insgesamt").run()
+    assert not app.exception
+    assert _param(app, "gruppe") == "insgesamt"
+    assert "Bundesagentur für Arbeit hat die Arbeitslosenquote" not in " ".join(c.value for c in app.caption)
+
+
+def test_series_page_starts_with_the_profile_unit_and_nrw_and_shows_the_gap(snapshot, media):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["gebiet"] = "05513"
+    app.run()  # the Kreisprofil
+    app.switch_page("views/zeitreihen.py").run()
+    assert not app.exception
+    assert app.multiselect(key="series_units").value == ["05513", "05"]
+    assert _param(app, "gebiete") == "05513,05"
+
+    app.selectbox(key="series_indicator").select("sgb2_quote").run()
+    app.toggle(key="series_show_gap").set_value(True).run()
+    assert not app.exception
+    assert _param(app, "luecke") == "ja"
+    assert any(s.value.startswith("Lücke ausländisch – deutsch") for s in app.subheader)
+    gaps = snapshot("select ags, year, gap_difference from indicator_group_gaps where indicator_id = 'sgb2_quote' "
+                    "and ags = '05513'")
+    gap_table = app.table[1].value.set_index("Gebiet")
+    for row in gaps.itertuples():
+        assert gap_table.loc["Gelsenkirchen", str(row.year)] == format_value(row.gap_difference, "Prozentpunkte")
+    downloaded = _csv(media(app, "series_gap_download_csv"))
+    gelsenkirchen = downloaded[downloaded["AGS"] == "05513"].set_index("Berichtsjahr")["Lücke"]
+    np.testing.assert_allclose(gelsenkirchen.loc[gaps["year"]].to_numpy(float), gaps["gap_difference"].to_numpy(float))
+
+
+# --- Vergleich -------------------------------------------------------------------------------------------------------
+
+def _comparison_inputs(snapshot, indicator_id: str, group_id: str, level: str):
+    comparisons = snapshot(
+        "select c.*, v.numerator, v.denominator, v.is_suppressed, v.flag, v.period_label, v.is_synthetic "
+        "from indicator_comparisons c join indicator_values v using (indicator_id, ags, year, group_id) "
+        "where c.indicator_id = ? and c.group_id = ? and c.level = ?", indicator_id, group_id, level)
+    values = snapshot("select * from indicator_values where indicator_id = ? and group_id = ?", indicator_id, group_id)
+    districts = snapshot("select * from districts")
+    types = snapshot("select * from kreis_vergleichstypen")
+    return comparisons, values, districts, types
+
+
+@pytest.mark.parametrize("level, count", [("Kreis", 53), ("KI", 54)])
+def test_ranking_follows_the_served_ranks_and_puts_missing_values_last(snapshot, level, count):
+    comparisons, values, districts, types = _comparison_inputs(snapshot, "ohne_hsa_nach_staatsangehoerigkeit",
+                                                               "auslaendisch", level)
+    units = comparison.level_units(districts, level)
+    year = comparison.years_with_values(comparisons)[0]
+    frame = comparison.ranking_frame(comparisons, values, units, year, types)
+    assert len(frame) == count and frame["ags"].is_unique
+    ranked = frame[frame["rank_nrw"].notna()]
+    assert ranked["rank_nrw"].is_monotonic_increasing
+    assert frame["rank_nrw"].notna().tolist() == sorted(frame["rank_nrw"].notna().tolist(), reverse=True)
+    served = comparisons[comparisons["year"] == year].set_index("ags")["value"]
+    shown = frame.set_index("ags")["value"]
+    assert shown.reindex(served.index).equals(served)
+    assert shown.drop(served.index).isna().all()  # units without a row in that year: no value, no bar
+    assert frame["numerator_source_table"].dropna().eq("tpl_schulamt_schulen__schulen").all()
+
+    selected = ranked["ags"].iloc[len(ranked) // 2]
+    figure = comparison.ranking_figure(frame, selected, "%", frame["nrw_value"].dropna().iloc[0])
+    bars = figure.data[0]
+    assert len(bars.x) == len(ranked)
+    assert [c == charts.COLOUR_SELECTED for c in bars.marker.color].count(True) == 1
+    assert [shape.x0 for shape in figure.layout.shapes] == [frame["nrw_value"].dropna().iloc[0]]
+    distribution = comparison.distribution_figure(frame, selected, "%", None, level)
+    assert list(distribution.data[0].x) == ranked["value"].tolist()
+    assert list(distribution.data[1].x) == [ranked.set_index("ags").loc[selected, "value"]]
+
+
+def test_type_members_and_position_come_from_the_served_comparisons(snapshot):
+    comparisons, values, districts, types = _comparison_inputs(snapshot, "arbeitslosenquote", "insgesamt", "Kreis")
+    units = comparison.level_units(districts, "Kreis")
+    frame = comparison.ranking_frame(comparisons, values, units, 2024, types)
+    row = frame[frame["ags"] == "05513"].iloc[0]
+    members = comparison.type_members(frame, row["vergleichstyp_id"])
+    assert set(members["ags"]) == set(types[types["vergleichstyp_id"] == row["vergleichstyp_id"]]["ags"])
+    assert members["rank_in_vergleichstyp"].tolist() == sorted(members["rank_in_vergleichstyp"].tolist())
+    figure = comparison.ranking_figure(members, "05513", "%", row["nrw_value"], median=row["vergleichstyp_median"])
+    assert sorted(shape.x0 for shape in figure.layout.shapes) == sorted([row["nrw_value"], row["vergleichstyp_median"]])
+
+    table = comparison.position_table(row, "Kreis").set_index("Kennzahl")["Wert"]
+    assert table["Wert"] == format_value(row["value"], "%")
+    assert table["Rang in NRW"] == f"{int(row['rank_nrw'])} von {int(row['ranked_count_nrw'])}"
+    assert table["Rang im Vergleichstyp"] == (
+        f"{int(row['rank_in_vergleichstyp'])} von {int(row['ranked_count_in_vergleichstyp'])}")
+    assert table["NRW"] == format_value(row["nrw_value"], "%")
+    assert table["Median des Vergleichstyps"] == format_value(row["vergleichstyp_median"], "%")
+
+
+def test_default_unit_maps_between_kreis_and_ki(snapshot):
+    districts = snapshot("select * from districts")
+    kis = districts[districts["level"] == "KI"].set_index("ags")
+    for ki, kreis in kis["kreis_ags"].items():
+        assert comparison.default_unit(ki, "Kreis", districts) == kreis
+    kreise = districts[districts["level"] == "Kreis"].set_index("ags")
+    for kreis, ki in kreise["ki_ags"].items():
+        assert comparison.default_unit(kreis, "KI", districts) == ki
+    assert comparison.default_unit("05966", "Kreis", districts) == "05966"
+    assert comparison.default_unit(None, "Kreis", districts) == comparison.DEFAULT_UNIT
+
+
+def test_compare_page_shows_the_position_from_the_snapshot_and_switches_to_the_kis(snapshot, media):
+    app = _open("vergleich", indikator="uebergang_gymnasium", gruppe="auslaendisch", jahr="2023", gebiet="05513")
+    assert app.selectbox(key="compare_indicator").value == "uebergang_gymnasium"
+    assert app.selectbox(key="compare_group").value == "auslaendisch"
+    assert app.selectbox(key="compare_year").value == 2023
+    assert app.selectbox(key="compare_unit_Kreis").value == "05513"
+    assert any("Demodaten (synthetisch)" in warning.value for warning in app.warning)
+
+    [served] = snapshot(
+        "select * from indicator_comparisons where indicator_id = 'uebergang_gymnasium' and group_id = 'auslaendisch' "
+        "and year = 2023 and ags = '05513'").to_dict("records")
+    position = app.table[0].value.set_index("Kennzahl")["Wert"]
+    assert position["Wert"] == format_value(served["value"], "%")
+    assert position["Rang in NRW"] == f"{served['rank_nrw']} von {served['ranked_count_nrw']}"
+    assert position["Rang im Vergleichstyp"] == (
+        f"{served['rank_in_vergleichstyp']} von {served['ranked_count_in_vergleichstyp']}")
+    assert position["NRW"] == format_value(served["nrw_value"], "%")
+    assert position["Median des Vergleichstyps"] == format_value(served["vergleichstyp_median"], "%")
+    description = snapshot("select vergleichstyp_description_de from kreis_vergleichstypen where ags = '05513'")
+    assert any(description.iloc[0, 0] in markdown.value for markdown in app.markdown)
+
+    ranking = _csv(media(app, "compare_ranking_download_csv"))
+    all_kreise = snapshot(
+        "select ags, value, rank_nrw from indicator_comparisons where indicator_id = 'uebergang_gymnasium' "
+        "and group_id = 'auslaendisch' and year = 2023 and level = 'Kreis'")
+    assert len(ranking) == 53
+    merged = ranking.merge(all_kreise, left_on="AGS", right_on="ags")
+    np.testing.assert_allclose(merged["Wert"].to_numpy(float), merged["value"].to_numpy(float))
+    assert (merged["Rang"] == merged["rank_nrw"]).all()
+    position_csv = _csv(media(app, "compare_position_download_csv"))
+    assert position_csv["AGS"].tolist() == ["05513"] and position_csv["Rang"].item() == served["rank_nrw"]
+
+    app.selectbox(key="compare_level").select("KI").run()
+    assert not app.exception
+    assert _param(app, "ebene") == "KI" and _param(app, "gebiet") == "KI05513"
+    [served_ki] = snapshot(
+        "select rank_nrw, ranked_count_nrw from indicator_comparisons where indicator_id = 'uebergang_gymnasium' "
+        "and group_id = 'auslaendisch' and year = 2023 and ags = 'KI05513'").to_dict("records")
+    position = app.table[0].value.set_index("Kennzahl")["Wert"]
+    assert position["Rang in NRW"] == f"{served_ki['rank_nrw']} von {served_ki['ranked_count_nrw']}"
+    assert len(_csv(media(app, "compare_ranking_download_csv"))) == 54
+
+
+def test_compare_page_names_suppressed_units_instead_of_drawing_zeros(snapshot):
+    app = _open("vergleich", indikator="kita_segregation", gruppe="insgesamt", ebene="Kreis")
+    year = app.selectbox(key="compare_year").value
+    suppressed = snapshot(
+        "select d.display_name from indicator_values v join districts d using (ags) where v.indicator_id = "
+        "'kita_segregation' and v.group_id = 'insgesamt' and v.level = 'Kreis' and v.year = ? and v.is_suppressed "
+        "order by d.display_name", year)["display_name"].tolist()
+    assert suppressed, "the demo data suppress KiTa-Segregation in some Kreise"
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"{SUPPRESSED_TEXT}: " + ", ".join(suppressed) in captions
+
+
+# --- Steckbriefe -----------------------------------------------------------------------------------------------------
+
+def test_year_ranges():
+    assert factsheets.year_ranges([2014, 2012, 2013, 2016, 2018, 2019]) == "2012–2014, 2016, 2018–2019"
+    assert factsheets.year_ranges([]) == "–"
+
+
+def test_factsheet_table_has_every_indicator_with_its_loaded_versions(snapshot):
+    catalogue = snapshot("select * from indicators")
+    versions = snapshot(
+        "select indicator_id, role, source_table, min(stand) as first_stand, max(stand) as last_stand, "
+        "count(distinct stand) as stand_count, count(distinct source_file) as file_count, "
+        "min(year) as first_year, max(year) as last_year, list(distinct year order by year) as years from ("
+        " select indicator_id, 'numerator' as role, numerator_source_table as source_table, numerator_stand as stand,"
+        " numerator_source_file as source_file, year from indicator_values union all"
+        " select indicator_id, 'denominator', denominator_source_table, denominator_stand, denominator_source_file,"
+        " year from indicator_values) where source_table is not null group by all")
+    table = factsheets.factsheet_table(catalogue, versions)
+    assert sorted(table["Kennung"]) == sorted(catalogue["indicator_id"])
+    row = table.set_index("Kennung").loc["auslaenderanteil"]
+    [(numerator_table, first, last, years)] = snapshot(
+        "select any_value(numerator_source_table), min(numerator_stand), max(numerator_stand), list(distinct year) "
+        "from indicator_values where indicator_id = 'auslaenderanteil'").itertuples(index=False)
+    assert (f"Zähler Tabelle {numerator_table}: Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}"
+            in row["Geladene Datenstände"])
+    assert f"Berichtsjahre {factsheets.year_ranges(years)})" in row["Geladene Datenstände"]
+    assert row["Berichtsjahre mit Daten"] == factsheets.year_ranges(years)
+    loaded = set(snapshot("select distinct denominator_source_table from indicator_values "
+                          "where indicator_id = 'auslaenderanteil'").iloc[:, 0])
+    for source in catalogue.set_index("indicator_id").loc["auslaenderanteil", "denominator_tables"].split("|"):
+        source = source.strip()
+        not_loaded = f"Nenner Tabelle {source}: noch nicht geladen" in row["Geladene Datenstände"]
+        assert not_loaded == (source not in loaded)
+    directions = dict(zip(catalogue["indicator_id"], catalogue["direction"]))
+    for kennung, richtung in zip(table["Kennung"], table["Richtung"]):
+        assert richtung == factsheets.DIRECTION_TEXT[directions[kennung]]
+    assert not table["Gruppen"].str.contains("auslaendisch|luecke_").any()  # German words, not ids
+    breaks = table.set_index("Kennung")["Brüche in der Reihe"]
+    for indicator in catalogue.to_dict("records"):
+        charted = {b.text_de for group in indicator["groups"].split("|")
+                   for b in timeseries.breaks_for(indicator, group, range(2012, 2025))}
+        assert set(factsheets.series_breaks(indicator)) == charted  # the same breaks as on the Zeitreihen charts
+        assert all(text in breaks[indicator["indicator_id"]] for text in charted)
+
+    zensus = set(snapshot(
+        "select indicator_id from indicators where lower(concat_ws(' ', name_de, explanation_de, definition_de, "
+        "numerator_de, denominator_de, numerator_tables, denominator_tables, caveats_de, indicator_id, stage)) "
+        "like '%zensus%'")["indicator_id"]) | {
+        i["indicator_id"] for i in catalogue.to_dict("records") if "Zensus" in " ".join(factsheets.series_breaks(i))}
+    assert zensus and set(factsheets.filter_factsheets(table, factsheets.ALL_STAGES, "Zensus")["Kennung"]) == zensus
+    school = factsheets.filter_factsheets(table, "Sekundarstufe I", "")
+    assert set(school["Kennung"]) == set(catalogue[catalogue["stage"] == "Sekundarstufe I"]["indicator_id"])
+
+
+def test_factsheet_page_lists_the_catalogue_searches_from_the_url_and_downloads_what_it_shows(snapshot, media):
+    app = _open("steckbriefe")
+    catalogue = snapshot("select indicator_id, name_de, stage from indicators")
+    assert sorted(e.label for e in app.expander) == sorted(catalogue["name_de"])
+    assert any("Demodaten (synthetisch)" in warning.value for warning in app.warning)
+    full = _csv(media(app, "factsheet_download_csv"))
+    assert sorted(full["Kennung"]) == sorted(catalogue["indicator_id"])
+
+    app = _open("steckbriefe", suche="zensus")
+    assert app.text_input(key="factsheet_search").value == "zensus"
+    shown = [e.label for e in app.expander]
+    assert shown and len(shown) < len(catalogue)
+    downloaded = _csv(media(app, "factsheet_download_csv"))
+    assert sorted(downloaded["Indikator"]) == sorted(shown)
+    [(first, last)] = snapshot(
+        "select min(denominator_stand), max(denominator_stand) from indicator_values "
+        "where indicator_id = 'auslaenderanteil'").itertuples(index=False)
+    text = " ".join(m.value for m in app.expander[shown.index("Ausländeranteil")].markdown)
+    assert f"Tabelle 12411-01-01-4 – Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}" in text
+    assert "dl-de/by-2-0" in text and "Ohne Wertung" in text
+
+    app.text_input(key="factsheet_search").input("").run()
+    app.selectbox(key="factsheet_stage").select("Sekundarstufe I").run()
+    assert not app.exception
+    assert _param(app, "stufe") == "Sekundarstufe I" and "suche" not in app.query_params
+    expected = catalogue[catalogue["stage"] == "Sekundarstufe I"]["name_de"]
+    assert sorted(e.label for e in app.expander) == sorted(expected)
+
+
+def test_compare_page_keeps_the_type_of_a_ki_without_values(snapshot):
+    # the KI of the StädteRegion without the Stadt Aachen has no Ausländeranteil (not exactly computable)
+    [(missing,)] = snapshot("select count(*) from indicator_values where indicator_id = 'auslaenderanteil' "
+                            "and ags = 'KI05334'").itertuples(index=False)
+    assert missing == 0
+    app = _open("vergleich", indikator="auslaenderanteil", ebene="KI", gebiet="KI05334")
+    position = app.table[0].value.set_index("Kennzahl")["Wert"]
+    assert position["Wert"] == "–" and position["Rang in NRW"] == "–"
+    year = app.selectbox(key="compare_year").value
+    [(name, description, median)] = snapshot(
+        "select t.vergleichstyp_name_de, t.vergleichstyp_description_de, max(c.vergleichstyp_median) "
+        "from kreis_vergleichstypen t join indicator_comparisons c using (vergleichstyp_id) "
+        "where t.ags = '05334' and c.indicator_id = 'auslaenderanteil' and c.group_id = 'insgesamt' "
+        "and c.level = 'Kreis' and c.year = ? group by all", year).itertuples(index=False)
+    assert position["Vergleichstyp"] == name
+    assert position["Median des Vergleichstyps"] == format_value(median, "%")
+    assert any(description in markdown.value for markdown in app.markdown)
+    assert not app.info
