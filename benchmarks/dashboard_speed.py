@@ -74,6 +74,30 @@ PAGES = [
         commit=_press_enter,
         changed=_heading("Gelsenkirchen"),
     ),
+    PageCase(
+        name="Zeitreihen",
+        path="/zeitreihen?indikator=auslaenderanteil&gebiete=05966,05",
+        drawn=_count(".js-plotly-plot .scatterlayer .trace", 2),
+        prepare=_type_into("Indikator (nach Stufe der Bildungskette)", "Arbeitslosenquote"),
+        commit=_press_enter,
+        changed=_heading("Arbeitslosenquote (") + " && " + _count(".js-plotly-plot .scatterlayer .trace", 2),
+    ),
+    PageCase(
+        name="Vergleich",
+        path="/vergleich?indikator=auslaenderanteil&gebiet=05966",
+        drawn=_count(".js-plotly-plot", 3),
+        prepare=_type_into("Berichtsjahr", "2020"),
+        commit=_press_enter,
+        changed=_heading(", 31.12.2020") + " && " + _count(".js-plotly-plot", 3),
+    ),
+    PageCase(
+        name="Steckbriefe",
+        path="/steckbriefe",
+        drawn=_heading("Ausländeranteil"),
+        prepare=_type_into("Stufe der Bildungskette", "Schule"),
+        commit=_press_enter,
+        changed="![...document.querySelectorAll('h1,h2,h3')].some(h => h.textContent.includes('Ausländeranteil an den Arbeitslosen'))",
+    ),
 ]
 
 
