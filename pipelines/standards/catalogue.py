@@ -228,7 +228,8 @@ def _catalogue(path: Path, sha256: str, document: Any, problems: list[str]) -> S
 
 def _standard(position: int, entry: Any, problems: list[str]) -> Standard | None:
     if not isinstance(entry, dict):
-        problems.append(f"Standard Nr. {position}: Eintrag muss aus Schlüssel: Wert-Paaren bestehen (id, name_de, ...).")
+        problems.append(f"Standard Nr. {position}: Eintrag muss aus Schlüssel: Wert-Paaren bestehen "
+                        "(id, name_de, ...).")
         return None
     standard_id = entry.get("id")
     if not isinstance(standard_id, str) or not _ID.match(standard_id):
@@ -237,7 +238,8 @@ def _standard(position: int, entry: Any, problems: list[str]) -> Standard | None
         standard_id = f"Nr. {position}"
     where = f"Standard '{standard_id}'"
     _unknown_keys(entry, _STANDARD_KEYS, where, problems)
-    texts = {key: _text(entry, key, where, problems) for key in ("name_de", "explanation_de", "basis_de", "evidence_de")}
+    texts = {key: _text(entry, key, where, problems)
+             for key in ("name_de", "explanation_de", "basis_de", "evidence_de")}
     entries = entry.get("versions")
     if not isinstance(entries, list) or not entries:
         problems.append(f"{where}: versions muss eine Liste mit mindestens einer Fassung sein.")

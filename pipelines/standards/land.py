@@ -107,8 +107,10 @@ def catalogue_rows(catalogue: StandardsCatalogue, loaded_at: datetime) -> tuple[
                 rule_text_de(rule), catalogue.edition, str(catalogue.path), catalogue.sha256, loaded_at,
             ))
             for stage_order, stage in enumerate(rule.stages, start=1):
-                stages += [(standard.id, version.version, stage_order, stage.name_de, programme, offer_metric[programme])
-                           for programme in stage.programmes]
+                stages += [
+                    (standard.id, version.version, stage_order, stage.name_de, programme, offer_metric[programme])
+                    for programme in stage.programmes
+                ]
     return versions, stages
 
 
@@ -120,6 +122,10 @@ def land_standards(settings: Settings) -> StandardsLoadReport:
     connection = duckdb.connect(str(settings.warehouse_path))
     try:
         connection.execute(DDL)
+        if _unchanged(connection, versions, stages):
+            # the same catalogue again: keep its rows (and the time it was first loaded), so a rerun changes nothing
+            return StandardsLoadReport(catalogue.edition, str(catalogue.path), catalogue.sha256,
+                                       len(catalogue.standards), len(versions))
         changed = _changed_in_place(connection, versions, stages)
         connection.execute("begin transaction")
         connection.execute(f"delete from raw.{STANDARDS_TABLE}")
@@ -142,6 +148,14 @@ def land_standards(settings: Settings) -> StandardsLoadReport:
                                len(versions), changed)
 
 
+def _unchanged(connection: duckdb.DuckDBPyConnection, versions: list[tuple], stages: list[tuple]) -> bool:
+    without_loaded_at = [name for name in VERSION_COLUMNS if name != "loaded_at"]
+    stored = connection.execute(f"select {', '.join(without_loaded_at)} from raw.{STANDARDS_TABLE}").fetchall()
+    stored_stages = connection.execute(f"select {', '.join(STAGE_COLUMNS)} from raw.{STAGES_TABLE}").fetchall()
+    new = [row[:-1] for row in versions]  # loaded_at is the last column
+    return sorted(stored, key=repr) == sorted(new, key=repr) and sorted(stored_stages) == sorted(stages)
+
+
 def _changed_in_place(connection: duckdb.DuckDBPyConnection, versions: list[tuple], stages: list[tuple]) -> list[str]:
     """Versions whose rule or years differ from the previously loaded catalogue under the same version number.
 
@@ -158,8 +172,9 @@ def _changed_in_place(connection: duckdb.DuckDBPyConnection, versions: list[tupl
         before = previous.get(key)
         if before is None:
             continue
-        closed = before["valid_to"] is None and now["valid_to"] is not None
-        if {**before, "valid_to": None} != {**now, "valid_to": None} or (before["valid_to"] != now["valid_to"] and not closed):
+        rule_or_start_changed = {**before, "valid_to": None} != {**now, "valid_to": None}
+        end_moved = before["valid_to"] is not None and before["valid_to"] != now["valid_to"]  # not: an open one closed
+        if rule_or_start_changed or end_moved:
             warnings.append(
                 f"Standard '{key[0]}', Fassung {key[1]}: Regel oder Gültigkeit wurde in der bestehenden Fassung "
                 "geändert. Frühere Berichtsjahre werden jetzt nach der geänderten Regel bewertet; um die Geschichte "

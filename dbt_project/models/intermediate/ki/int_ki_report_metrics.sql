@@ -129,7 +129,8 @@ kooperation_metrics as (
         catalogue.metric_id,
         case
             when sheet_files.kooperationen_file is null then null
-            when catalogue.report_field = 'vorhanden' then case when coalesce(kooperationen.anzahl, 0) > 0 then 1 else 0 end
+            when catalogue.report_field = 'vorhanden'
+                then case when coalesce(kooperationen.anzahl, 0) > 0 then 1 else 0 end
             else coalesce(kooperationen.anzahl, 0)
         end as value,
         cast(null as date) as value_date,

@@ -64,10 +64,11 @@ from_reports as (
         report_metrics.value_date,
         cast(null as double) as offer_value,
         cast(null as double) as need_value,
-        case when not grid.has_report then 'Kein Jahresbericht für dieses Jahr' else report_metrics.missing_reason_de end
-            as missing_reason_de,
+        case when not grid.has_report then 'Kein Jahresbericht für dieses Jahr'
+            else report_metrics.missing_reason_de end as missing_reason_de,
         case when report_metrics.report_file is not null then
-            'KI-Jahresbericht ' || grid.year || ', Blatt ' || report_metrics.report_sheet || ' (' || report_metrics.report_file || ')'
+            'KI-Jahresbericht ' || grid.year || ', Blatt ' || report_metrics.report_sheet
+            || ' (' || report_metrics.report_file || ')'
         end as source_note_de,
         report_metrics.report_file,
         cast(null as varchar) as need_source_table,
@@ -119,7 +120,8 @@ ratios as (
         case
             when offer_value is null then offer_missing_reason_de
             when need_is_suppressed then 'Bedarfswert gesperrt (Geheimhaltung kleiner Fallzahlen)'
-            when need_value is null and need_flag is not null then 'Bedarfswert in der Statistik nicht veröffentlicht (' || need_flag || ')'
+            when need_value is null and need_flag is not null
+                then 'Bedarfswert in der Statistik nicht veröffentlicht (' || need_flag || ')'
             when need_value is null then 'Kein Bedarfswert für das Gebiet des KI'
             when ratio_direction = 'angebot_je_bedarf' and need_value = 0 then 'Bedarf ist 0: kein Verhältnis'
             when ratio_direction = 'bedarf_je_angebot' and offer_value = 0 then 'Angebot ist 0: kein Verhältnis'

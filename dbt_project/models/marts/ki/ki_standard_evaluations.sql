@@ -113,8 +113,8 @@ judged as (
             when versions.rule_type = 'max_age_years' then
                 case
                     when metrics.value_date is null then 'nicht erfüllt'
-                    when metrics.value_date + to_years(cast(versions.threshold as integer)) >= make_date(judgements.year, 12, 31)
-                        then 'erfüllt'
+                    when metrics.value_date + to_years(cast(versions.threshold as integer))
+                        >= make_date(judgements.year, 12, 31) then 'erfüllt'
                     else 'nicht erfüllt'
                 end
             when versions.rule_type = 'offer_in_every_stage' then
@@ -137,8 +137,10 @@ judged as (
             when versions.rule_type = 'max_age_years' then
                 'Beschluss vom ' || strftime(metrics.value_date, '%d.%m.%Y')
             when versions.rule_type = 'offer_in_every_stage' then
-                coalesce('Ohne Angebot: ' || stage_coverage.stages_without_offer_de,
-                         case when stage_coverage.stages_unknown > 0 then 'Programme im Jahresbericht nicht angegeben' end)
+                coalesce(
+                    'Ohne Angebot: ' || stage_coverage.stages_without_offer_de,
+                    case when stage_coverage.stages_unknown > 0 then 'Programme im Jahresbericht nicht angegeben' end
+                )
             else metrics.missing_reason_de
         end as detail_de
     from judgements
@@ -188,13 +190,15 @@ select
     case when as_valid.version <> as_valid.current_version then
         'Bewertet nach der damals gültigen Fassung ' || as_valid.version || ' (' || as_valid.rule_de || '). '
         || case when as_valid.status <> as_current.status
-            then 'Nach der aktuellen Fassung ' || as_current.version || ' (' || as_current.rule_de || ') wäre das Ergebnis: '
-                || as_current.status || '.'
-            else 'Die aktuelle Fassung ' || as_current.version || ' (' || as_current.rule_de || ') käme zum selben Ergebnis.'
+            then 'Nach der aktuellen Fassung ' || as_current.version || ' (' || as_current.rule_de || ')'
+                || ' wäre das Ergebnis: ' || as_current.status || '.'
+            else 'Die aktuelle Fassung ' || as_current.version || ' (' || as_current.rule_de || ')'
+                || ' käme zum selben Ergebnis.'
         end
     end as versioning_note_de,
     as_valid.catalogue_edition,
     as_valid.is_synthetic
 from as_valid
 inner join as_current
-    on as_current.ki_ags = as_valid.ki_ags and as_current.year = as_valid.year and as_current.standard_id = as_valid.standard_id
+    on as_current.ki_ags = as_valid.ki_ags and as_current.year = as_valid.year
+    and as_current.standard_id = as_valid.standard_id
