@@ -2,6 +2,8 @@
 
 IM_SOURCES_DIR (default `sources/`) holds inbox/, archive/ and quarantine/.
 IM_DATA_DIR (default `data/`) holds the warehouse, the serving snapshot and Dagster's run history.
+IM_STANDARDS_FILE (default: the catalogue shipped in pipelines/standards/standards.yml) is the quality-standards
+catalogue of the KIs; the Koordinierungsstelle may keep its own edited copy anywhere and point this variable at it.
 Relative values are taken relative to the project root, so commands behave the same from any working directory.
 """
 
@@ -13,9 +15,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SHIPPED_STANDARDS_FILE = PROJECT_ROOT / "pipelines" / "standards" / "standards.yml"
 
 
-def _dir_from_env(name: str, default: str) -> Path:
+def _path_from_env(name: str, default: str) -> Path:
     path = Path(os.environ.get(name) or default).expanduser()
     return path if path.is_absolute() else (PROJECT_ROOT / path)
 
@@ -24,6 +27,7 @@ def _dir_from_env(name: str, default: str) -> Path:
 class Settings:
     sources_dir: Path
     data_dir: Path
+    standards_file: Path = SHIPPED_STANDARDS_FILE
 
     @property
     def inbox_dir(self) -> Path:
@@ -61,8 +65,9 @@ class Settings:
 def get_settings() -> Settings:
     """Read the settings anew on every call: tests and scripts change the environment between runs."""
     return Settings(
-        sources_dir=_dir_from_env("IM_SOURCES_DIR", "sources"),
-        data_dir=_dir_from_env("IM_DATA_DIR", "data"),
+        sources_dir=_path_from_env("IM_SOURCES_DIR", "sources"),
+        data_dir=_path_from_env("IM_DATA_DIR", "data"),
+        standards_file=_path_from_env("IM_STANDARDS_FILE", str(SHIPPED_STANDARDS_FILE)),
     )
 
 

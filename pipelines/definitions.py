@@ -1,4 +1,5 @@
-"""The Dagster code location: pull -> land -> check -> dbt -> publish, as one asset graph.
+"""The Dagster code location: pull -> land -> check -> dbt -> publish, as one asset graph (plus the KI standards
+catalogue, validated and written to the warehouse before dbt).
 
 Every asset that writes the warehouse runs in the concurrency pool "warehouse" (limit 1, set in the instance's
 dagster.yaml by pipelines/run.py): DuckDB allows a single writer and dbt-duckdb holds the lock for the whole
@@ -21,6 +22,7 @@ from dagster import (
     DefaultScheduleStatus,
     DefaultSensorStatus,
     Definitions,
+    Failure,
     MaterializeResult,
     MetadataValue,
     RunRequest,
@@ -50,6 +52,8 @@ RAW_TEMPLATES = {
     for template in template_specs().values()
     for sheet in template.sheets
 }
+RAW_STANDARDS = AssetKey(["raw", "ki_standards"])
+RAW_STANDARD_STAGES = AssetKey(["raw", "ki_standard_stages"])
 RAW_FILES = AssetKey(["raw", "source_files"])
 RAW_REJECTED = AssetKey(["raw", "rejected_files"])
 PULLED = AssetKey(["inbox", "genesis_pull"])
@@ -170,6 +174,37 @@ def land_inbox_files(context: AssetExecutionContext):
         )
 
 
+@multi_asset(
+    specs=[
+        AssetSpec(RAW_STANDARDS, group_name="land", description=(
+            "The quality-standards catalogue of the KIs (IM_STANDARDS_FILE, default pipelines/standards/standards.yml),"
+            " validated, one row per standard version; dbt evaluates every report year under the version valid then. "
+            "A broken file stops the run with a German report; nothing is published."
+        )),
+        AssetSpec(RAW_STANDARD_STAGES, group_name="land",
+                  description="Stages of the Bildungskette and their programmes for offer_in_every_stage rules."),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def ki_standards_catalogue(context: AssetExecutionContext):
+    from pipelines.standards import StandardsCatalogueError
+    from pipelines.standards.land import land_standards
+
+    try:
+        report = land_standards(get_settings())
+    except StandardsCatalogueError as error:
+        raise Failure(description=error.message_de) from error
+    for warning in report.changed_in_place:
+        context.log.warning(warning)
+    yield MaterializeResult(
+        asset_key=RAW_STANDARDS,
+        metadata={"file": report.path, "sha256": report.sha256, "edition": report.edition,
+                  "standards": report.standards, "versions": report.versions,
+                  "changed_in_place": MetadataValue.json(report.changed_in_place)},
+    )
+    yield MaterializeResult(asset_key=RAW_STANDARD_STAGES)
+
+
 @asset_check(asset=RAW_CELLS, blocking=True, description="Every landed cell belongs to a file with lineage.")
 def raw_cells_have_lineage() -> AssetCheckResult:
     connection = connect_warehouse(get_settings(), read_only=True)
@@ -193,7 +228,8 @@ def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliRe
     deps=[
         *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
           for model in ("indicator_values", "indicators", "dim_districts", "source_file_versions",
-                        "indicator_comparisons", "indicator_group_gaps", "kreis_vergleichstypen")),
+                        "indicator_comparisons", "indicator_group_gaps", "kreis_vergleichstypen",
+                        "ki_metrics", "ki_needs_offers", "ki_standards", "ki_standard_evaluations")),
         RAW_FILES,
         RAW_REJECTED,
     ],
@@ -238,7 +274,7 @@ nightly_pull = ScheduleDefinition(
 )
 
 defs = Definitions(
-    assets=[genesis_pull, land_inbox_files, integrationsmonitor_dbt_assets, serving_snapshot],
+    assets=[genesis_pull, land_inbox_files, ki_standards_catalogue, integrationsmonitor_dbt_assets, serving_snapshot],
     asset_checks=[raw_cells_have_lineage],
     jobs=[full_pipeline],
     sensors=[inbox_sensor],

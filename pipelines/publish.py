@@ -26,6 +26,14 @@ SERVING_TABLES: dict[str, str] = {
     "indicator_group_gaps": "select * from wh.marts.indicator_group_gaps order by indicator_id, ags, year",
     "kreis_vergleichstypen": "select * from wh.marts.kreis_vergleichstypen order by vergleichstyp_order, ags",
     "source_files": "select * from wh.marts.source_file_versions order by loaded_at, file_name",
+    # INTERNAL (quality standards and needs vs offers of named centres, for the Koordinierungsstelle): the dashboard's
+    # public pages must not read these; access control follows.
+    "ki_metrics": "select * from wh.marts.ki_metrics order by ki_ags, year, metric_id",
+    "ki_needs_offers": "select * from wh.marts.ki_needs_offers order by metric_id, year, ki_ags",
+    "ki_standards": "select * from wh.marts.ki_standards order by standard_order, version",
+    "ki_standard_evaluations": (
+        "select * from wh.marts.ki_standard_evaluations order by ki_ags, year, standard_order"
+    ),
     "validation_results": (
         "select * exclude (frame) from wh.raw.validation_results "
         "where checked_at = (select max(checked_at) from wh.raw.validation_results) order by raw_table, source_id"

@@ -81,6 +81,10 @@ def main() -> int:
             f"Details im Dagster-Lauf {result.run_id} (make dagster).",
             file=sys.stderr,
         )
+        for event in result.all_events:
+            # a step that failed with a message for the user (e.g. a broken standards catalogue) says why, in German
+            if event.is_step_failure and event.step_failure_data.user_failure_data is not None:
+                print(event.step_failure_data.user_failure_data.description, file=sys.stderr)
         return 1
     print(f"Pipeline erfolgreich (Lauf {result.run_id}). Snapshot: {settings.serving_path}")
     return 0

@@ -3,8 +3,11 @@
 (05334) covers the rest of the StädteRegion.
 
 Staff: Landesförderung around 5.5 VZÄ (with vacancies), municipal staff growing with the size of the Kreis,
-third-party funds for some. Integrationskonzept: a first council decision between 2008 and 2016, an update for
-some between 2019 and 2023; reported once decided. Programmes (not every KI runs every programme): group
+third-party funds for some. Integrationskonzept: a first council decision between 2006 and 2013 (a concept was a
+condition of the funding), then for most centres updates every 4 to 9 years, for some none: so in any year some
+concepts are recent and some are old, which the quality standards (pipelines/standards/) tell apart; reported once
+decided. Cooperation with the Integrationsrat: nearly every kreisfreie Stadt; in a Kreis with the councils of some of
+its towns (none in some years). Programmes (not every KI runs every programme): group
 programmes scale with the area (halved in the pandemic years 2020/21); the HSU coordination reports the HSU
 participants and schools of the school model, the advice for newly arrived pupils follows the newly arrived pupils
 of the area (peaks 2015/16 and 2022/23). Dirt: optional fields left empty (third-party staff 'none', one report
@@ -67,16 +70,18 @@ def _ki_params(seed: int) -> dict[str, dict]:
     for ki in KI_IDS:
         r = _rng(seed, "ki", ki)
         size = sum(pop[g] for g in ki_area(ki)) / 300_000
-        first = _dt.date(r.randint(2008, 2016), r.randint(1, 12), r.randint(1, 28))
-        update = (_dt.date(r.randint(2019, 2023), r.randint(1, 12), r.randint(1, 28)) if r.random() < 0.4
-                  else None)
+        decisions = [_dt.date(r.randint(2006, 2013), r.randint(1, 12), r.randint(1, 28))]
+        while r.random() < 0.7 and decisions[-1].year + 4 <= 2024:
+            decisions.append(_dt.date(decisions[-1].year + r.randint(4, 9), r.randint(1, 12), r.randint(1, 28)))
         out[ki] = {
             "size": size,
             "programmes": [p for p in PROGRAMME if r.random() < _TAKE_UP[p]],
             "kommunal": max(0.5, 1.0 + 3.0 * math.sqrt(size) + r.gauss(0.0, 0.5)),
             "sonstige": r.random() < 0.45,
-            "konzept": (first, update),
+            "konzept": tuple(decisions),
             "activity": math.exp(r.gauss(0.0, 0.25)),
+            # share of the Kreis's towns whose Integrationsrat the KI works with (a town-sized area: its own council, nearly every year)
+            "integrationsrat": 1.0 if len(ki_area(ki)) == 1 else 0.5 * r.random(),
         }
     return out
 
@@ -124,10 +129,7 @@ def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, l
     covid = 0.5 if year in (2020, 2021) else 1.0
     ramp = 0.6 if year == 2012 else (0.85 if year == 2013 else 1.0)  # the centres were built up in 2012-2014
 
-    first, update = p["konzept"]
-    konzept = update if update is not None and update.year <= year else first
-    if konzept.year > year:
-        konzept = None
+    konzept = max((decided for decided in p["konzept"] if decided.year <= year), default=None)
     if konzept is not None and r.random() < 0.02:
         konzept = None  # dirt: the date was not filled in although a concept exists
     vacancy = r.choice((0.0, 0.0, 0.0, 0.5, 1.0))
@@ -179,12 +181,16 @@ def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, l
         "Schule": schools_n * 0.25,
         "KiTa": kitas * 0.12,
         "Jugendhilfe": 2 + 4 * math.sqrt(size),
-        "Integrationsrat": 1.0 if len(ki_area(ki)) == 1 else 0.4 * len(ki_area(ki)),
+        "Integrationsrat": None,  # counted below: one council per town, no scaling with activity
         "Kirche/Religionsgemeinschaft": 2 + 5 * math.sqrt(size),
         "Sonstige": 1 + 4 * r.random(),
     }
     for typ in PARTNERTYPEN:
-        n = round(base[typ] * activity * ramp * math.exp(r.gauss(0.0, 0.15)))
+        if typ == "Integrationsrat":
+            n = sum(r.random() < p["integrationsrat"] * (0.95 if len(ki_area(ki)) == 1 else 1.0)
+                    for _ in ki_area(ki))
+        else:
+            n = round(base[typ] * activity * ramp * math.exp(r.gauss(0.0, 0.15)))
         if n == 0 and r.random() < 0.7:
             continue  # rows of types without partners are often left out
         kooperationen.append({"ki_id": ki, "berichtsjahr": year, "partnertyp": typ, "anzahl": n})
