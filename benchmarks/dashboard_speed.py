@@ -93,10 +93,10 @@ PAGES = [
     PageCase(
         name="Steckbriefe",
         path="/steckbriefe",
-        drawn=_heading("Ausländeranteil"),
-        prepare=_type_into("Stufe der Bildungskette", "Schule"),
+        drawn=_heading("Ausgangslage") + " && " + _heading("Lebensunterhalt"),
+        prepare=_type_into("Stufe der Bildungskette", "Schule › Übergang"),
         commit=_press_enter,
-        changed="![...document.querySelectorAll('h1,h2,h3')].some(h => h.textContent.includes('Ausländeranteil an den Arbeitslosen'))",
+        changed="!(" + _heading("Ausgangslage") + ") && " + _heading("Schule"),
     ),
 ]
 
