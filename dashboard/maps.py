@@ -67,14 +67,15 @@ def map_frame(
     frame["has_row"] = frame["has_row"].eq(True)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
     frame["flag"] = frame["flag"].astype(object).where(frame["flag"].notna(), None)
-    frame["status"] = [
+    # object dtype: with pandas' string dtype a None (unit has a value) would become NaN, which reads as a status
+    frame["status"] = pd.Series([
         value_status(has_row, None if pd.isna(value) else value, flag)
         for has_row, value, flag in zip(frame["has_row"], frame["value"], frame["flag"])
-    ]
+    ], index=frame.index, dtype=object)
     units_of_rows = frame["unit"].dropna()
     unit = units_of_rows.iloc[0] if len(units_of_rows) else ""
     frame["value_text"] = [
-        status if status else format_value(value, row_unit if isinstance(row_unit, str) else unit)
+        status if isinstance(status, str) else format_value(value, row_unit if isinstance(row_unit, str) else unit)
         for status, value, row_unit in zip(frame["status"], frame["value"], frame["unit"])
     ]
     return frame.sort_values("name").reset_index(drop=True)[MAP_COLUMNS]
@@ -120,6 +121,18 @@ def _hover_template(reference: float | None) -> str:
     return "<b>%{customdata[0]}</b><br>%{customdata[1]}" + comparison + "<extra></extra>"
 
 
+def _outline(ags: pd.Series, selected_ags: str | None) -> dict:
+    """Borders: thick black for the selected unit; a thinner black for the Gemeinden of a selected Kreis (its
+    5-digit AGS on a map of Gemeinden), so that the Kreis stands out on a map of all NRW's Gemeinden."""
+    def width(code: str) -> float:
+        if selected_ags is None or not code.startswith(selected_ags):
+            return 0.8
+        return 3 if code == selected_ags else 1.8
+
+    widths = [width(code) for code in ags]
+    return dict(color=[COLOUR_SELECTED_BORDER if w > 0.8 else COLOUR_BORDER for w in widths], width=widths)
+
+
 def _features(boundaries: Boundaries, ags: pd.Series) -> dict:
     """Only the features a trace draws: Plotly sends each trace's GeoJSON to the browser separately."""
     wanted = set(ags)
@@ -163,7 +176,8 @@ def choropleth_figure(
 ) -> go.Figure:
     """Choropleth of `frame` (from map_frame) on `boundaries` (from load_boundaries, same level). The map shows the
     units of the frame (e.g. the Gemeinden of one Kreis) and zooms to them. Units without a value are grey; BKG's
-    source note is an annotation under the map."""
+    source note is an annotation under the map. `selected_ags` is outlined: one unit, or on a map of Gemeinden the
+    Gemeinden of a Kreis (its 5-digit AGS)."""
     known = frame[frame["ags"].isin(set(boundaries.ags))]
     with_value = known[known["status"].isna()]
     without = known[known["status"].notna()]
@@ -177,10 +191,7 @@ def choropleth_figure(
             customdata=_hover_lines(with_value, unit, reference, reference_label),
             hovertemplate=_hover_template(reference),
             marker=dict(
-                line=dict(
-                    color=[COLOUR_SELECTED_BORDER if ags == selected_ags else COLOUR_BORDER for ags in with_value["ags"]],
-                    width=[3 if ags == selected_ags else 0.8 for ags in with_value["ags"]],
-                ),
+                line=_outline(with_value["ags"], selected_ags),
                 opacity=0.95,
             ),
             colorbar=_colour_bar(unit),
@@ -200,11 +211,7 @@ def choropleth_figure(
                 customdata=_hover_lines(without, unit, reference, reference_label),
                 hovertemplate=_hover_template(reference),
                 marker=dict(
-                    line=dict(
-                        color=[COLOUR_SELECTED_BORDER if ags == selected_ags else COLOUR_BORDER
-                               for ags in without["ags"]],
-                        width=[3 if ags == selected_ags else 0.8 for ags in without["ags"]],
-                    ),
+                    line=_outline(without["ags"], selected_ags),
                 ),
                 name=MISSING_LEGEND,
                 showlegend=True,
