@@ -13,6 +13,8 @@ VIEWS = Path(__file__).with_name("views")
 navigation = st.navigation(
     [
         st.Page(VIEWS / "profil.py", title="Kreisprofil", icon=":material/home:", default=True),
+        st.Page(VIEWS / "gemeinden.py", title="Gemeinden", icon=":material/location_city:", url_path="gemeinden"),
+        st.Page(VIEWS / "karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon=":material/fact_check:", url_path="daten"),
     ]
 )
