@@ -9,9 +9,9 @@ Tables come twice from one frame: `*_rows` hold the numbers (the CSV/Excel downl
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import map_svg as map_svg_module
 from dashboard import maps, serving
 from dashboard.boundaries import GEMEINDE, KREIS, BoundaryLoad, load_boundaries
 from dashboard.common import SUPPRESSED_REASON, url_choice
@@ -320,24 +320,23 @@ def choose_year(years: list[int], *, key: str) -> int | None:
 
 
 def boundary_token(loaded: BoundaryLoad) -> tuple | None:
-    """Identifies the boundaries a figure was drawn on (load_boundaries returns a new object once the folder's
-    files change), so that a cached figure is never shown on replaced boundaries."""
+    """Identifies the boundaries a map was drawn on (load_boundaries returns a new object once the folder's files
+    change), so that a cached map is never shown on replaced boundaries."""
     if loaded.boundaries is None:
         return None
     return id(loaded.boundaries), loaded.boundaries.source_name, loaded.boundaries.bounds
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def map_figure(
+@st.cache_data(max_entries=64, show_spinner=False)
+def map_svg(
     indicator_id: str, group_id: str, year: int, level: str, kreis_ags: str, scope: str, snapshot_version: float,
     boundaries_key: tuple | None, _loaded: BoundaryLoad,
-) -> go.Figure:
-    """The map, built once per choice and snapshot and shared by all sessions (a figure with all 396 Gemeinden takes
-    about 0.1 s to build; cache_resource hands out the same object without pickling it). Nothing mutates it:
-    st.plotly_chart copies it on the way to the browser.
+) -> str:
+    """The map as inline SVG (dashboard/map_svg.py), drawn once per choice and snapshot and shared by all sessions
+    (all 396 Gemeinden take about 0.1 s to draw). `snapshot_version` and `boundaries_key` are cache keys only.
 
-    scope 'kreis': the Gemeinden of `kreis_ags`, coloured around the Kreis's value; scope 'nrw': all units of the
-    level, coloured around NRW, with `kreis_ags` outlined. `snapshot_version` and `boundaries_key` are cache keys.
+    scope 'kreis': the Gemeinden of `kreis_ags`, coloured around the Kreis's value (NRW's if the Kreis has none);
+    scope 'nrw': all units of the level, coloured around NRW, with the Kreis `kreis_ags` outlined.
     """
     indicator = serving.indicator(indicator_id)
     values = serving.indicator_values(indicator_id, group_id)
@@ -350,29 +349,25 @@ def map_figure(
         label = districts.set_index("ags").loc[kreis_ags, "display_name"]
         if reference is None:
             reference, label = maps.reference_value(values, year, "05", group_id), "NRW"
-        figure = maps.choropleth_figure(frame, _loaded.boundaries, unit=unit, direction=direction,
-                                        reference=reference, reference_label=label, height=520)
-    else:
-        boundary_level = BOUNDARY_LEVEL[level]
-        if level == LEVEL_GEMEINDEN:
-            values = with_kreisfreie_staedte_as_gemeinden(values, districts)
-        frame = maps.map_frame(values, districts, year, level=boundary_level, group_id=group_id)
-        reference = maps.reference_value(values, year, "05", group_id)
-        options = dict(unit=unit, direction=direction, reference=reference, selected_ags=kreis_ags, height=620)
-        if level == LEVEL_GEMEINDEN:
-            figure = maps.choropleth_figure(frame, _loaded.boundaries, **options)
-        else:
-            figure = maps.kreise_map_figure(frame, _loaded, **options)
-    # What the map shows, readable in the browser (tests, benchmark): which choice it was drawn for.
-    figure.update_layout(meta=dict(indicator=indicator_id, group=group_id, year=int(year), level=level,
-                                   kreis=kreis_ags, scope=scope))
-    return figure
+        return map_svg_module.choropleth_svg(
+            frame, _loaded.boundaries, unit=unit, direction=direction, reference=reference, reference_label=label,
+            label=f"Karte: {indicator['name_de']} in den Gemeinden von {label}, {year}",
+        )
+    if level == LEVEL_GEMEINDEN:
+        values = with_kreisfreie_staedte_as_gemeinden(values, districts)
+    frame = maps.map_frame(values, districts, year, level=BOUNDARY_LEVEL[level], group_id=group_id)
+    options = dict(unit=unit, direction=direction, reference=maps.reference_value(values, year, "05", group_id),
+                   selected_ags=kreis_ags, label=f"Karte: {indicator['name_de']}, {LEVEL_LABELS[level]}, {year}")
+    if level == LEVEL_GEMEINDEN:
+        return map_svg_module.choropleth_svg(frame, _loaded.boundaries, **options)
+    return map_svg_module.kreise_map_svg(frame, _loaded, **options)
 
 
-def map_figure_for(indicator_id: str, group_id: str, year: int, level: str, kreis_ags: str, scope: str,
-                   loaded: BoundaryLoad) -> go.Figure:
-    return map_figure(indicator_id, group_id, int(year), level, kreis_ags, scope, serving.snapshot_version(),
-                      boundary_token(loaded), loaded)
+def show_map(indicator_id: str, group_id: str, year: int, level: str, kreis_ags: str, scope: str,
+             loaded: BoundaryLoad) -> None:
+    svg = map_svg(indicator_id, group_id, int(year), level, kreis_ags, scope, serving.snapshot_version(),
+                  boundary_token(loaded), loaded)
+    st.markdown(svg, unsafe_allow_html=True)
 
 
 def load_level_boundaries(level: str) -> BoundaryLoad:

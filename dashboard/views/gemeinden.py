@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import map_pages, serving
 from dashboard.boundaries import GEMEINDE, load_boundaries
 from dashboard.common import (
-    PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
+    SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
 )
 from dashboard.formatting import format_value
 from dashboard.labels import STATUS_NO_DATA, STATUS_SUPPRESSED, group_label, value_status
@@ -94,38 +94,35 @@ def main() -> None:
     kreis_text, _ = _reference(values, kreis, year)
     nrw_text, _ = _reference(values, "05", year)
     with_value = int(rows["status"].isna().sum())
-    first, second, third = st.columns(3)
-    first.metric(kreis_name, kreis_text, help="Wert des Kreises im selben Jahr: Bezug für den Abstand in der Tabelle")
-    second.metric("Nordrhein-Westfalen", nrw_text)
-    third.metric("Gemeinden mit Wert", f"{with_value} von {len(rows)}")
-
-    map_column, table_column = st.columns([5, 6])
+    map_column, reference_column = st.columns([3, 1])
+    with reference_column:
+        st.metric(kreis_name, kreis_text, help="Wert des Kreises im selben Jahr: Bezug für Farben und Abstand")
+        st.metric("Nordrhein-Westfalen", nrw_text)
+        st.metric("Gemeinden mit Wert", f"{with_value} von {len(rows)}")
     with map_column:
         loaded = load_boundaries(GEMEINDE)
         if loaded.boundaries is None:
             (st.warning if loaded.is_error else st.info)(loaded.message_de, icon=":material/map:")
             st.markdown(map_pages.BOUNDARIES_HELP)
         else:
-            figure = map_pages.map_figure_for(indicator_id, group_id, year, map_pages.LEVEL_GEMEINDEN, kreis,
-                                              "kreis", loaded)
-            st.plotly_chart(figure, config=PLOTLY_CONFIG, key="gemeinden_map")
+            map_pages.show_map(indicator_id, group_id, year, map_pages.LEVEL_GEMEINDEN, kreis, "kreis", loaded)
             st.caption(
                 f"Karte: {loaded.boundaries.attribution}, Gebietsgrenzen aus {loaded.boundaries.source_name}. "
-                "Grau: gesperrt oder keine Daten. " + map_pages.short_source(indicator, shown_values)
+                f"Farbe: Abstand zum Wert des Kreises. {map_pages.short_source(indicator, shown_values)}"
             )
-    with table_column:
-        table = map_pages.gemeinde_table(rows, unit)
-        st.dataframe(map_pages.display_table(table, rows["status"], unit), hide_index=True, width="stretch",
-                     key="gemeinden_table")
-        ranked = rows["ranked_count_in_kreis"].dropna()
-        st.caption(f"Rang im Kreis: unter den {int(ranked.iloc[0]) if len(ranked) else 0} Gemeinden mit Wert; "
-                   f"{map_pages.rank_meaning(comparisons, indicator['direction'])} "
-                   "Abstand: Wert der Gemeinde minus Wert des Kreises.")
-        if (rows["status"] == STATUS_SUPPRESSED).any():
-            st.caption(f"**gesperrt:** {SUPPRESSED_REASON}")
-        if (rows["status"] == STATUS_NO_DATA).any():
-            st.caption(f"**keine Daten:** {map_pages.STATUS_NOTES[STATUS_NO_DATA]}")
-        downloads(table, f"gemeinden_{kreis}_{indicator_id}_{group_id}_{year}", key="gemeinden_download")
+
+    table = map_pages.gemeinde_table(rows, unit)
+    st.dataframe(map_pages.display_table(table, rows["status"], unit), hide_index=True, width="stretch",
+                 key="gemeinden_table")
+    ranked = rows["ranked_count_in_kreis"].dropna()
+    st.caption(f"Rang im Kreis: unter den {int(ranked.iloc[0]) if len(ranked) else 0} Gemeinden mit Wert; "
+               f"{map_pages.rank_meaning(comparisons, indicator['direction'])} "
+               "Abstand: Wert der Gemeinde minus Wert des Kreises.")
+    if (rows["status"] == STATUS_SUPPRESSED).any():
+        st.caption(f"**gesperrt:** {SUPPRESSED_REASON}")
+    if (rows["status"] == STATUS_NO_DATA).any():
+        st.caption(f"**keine Daten:** {map_pages.STATUS_NOTES[STATUS_NO_DATA]}")
+    downloads(table, f"gemeinden_{kreis}_{indicator_id}_{group_id}_{year}", key="gemeinden_download")
     st.caption(source_note(indicator, shown_values))
     footer(info)
 

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import map_pages, maps, serving
 from dashboard.boundaries import GEMEINDE, KREIS, load_boundaries
 from dashboard.common import (
-    PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note, url_choice,
+    SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note, url_choice,
 )
 from dashboard.formatting import format_value
 from dashboard.labels import STATUS_NO_DATA, STATUS_SUPPRESSED, group_label
@@ -97,8 +97,7 @@ def main() -> None:
         (st.warning if loaded.is_error else st.info)(loaded.message_de, icon=":material/map:")
         with st.expander("Woher bekomme ich Gebietsgrenzen?"):
             st.markdown(map_pages.BOUNDARIES_HELP)
-    figure = map_pages.map_figure_for(indicator_id, group_id, year, level, kreis, "nrw", loaded)
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key="karte_map")
+    map_pages.show_map(indicator_id, group_id, year, level, kreis, "nrw", loaded)
     if loaded.boundaries is not None:
         attribution = (f"Karte: {loaded.boundaries.attribution}, Gebietsgrenzen aus "
                        f"{loaded.boundaries.source_name}.")
@@ -118,7 +117,7 @@ def main() -> None:
         row = kreis_rows.iloc[0]
         rank = (f"Rang {int(row['rank_nrw'])} von {int(row['ranked_count_nrw'])} Kreisen"
                 if pd.notna(row["rank_nrw"]) else None)
-        second.metric(kreis_name, format_value(row["value"], unit), delta=rank, delta_color="off")
+        second.metric(kreis_name, format_value(row["value"], unit), delta=rank, delta_color="off", delta_arrow="off")
     else:
         second.metric(kreis_name, STATUS_SUPPRESSED if len(kreis_rows) else STATUS_NO_DATA)
 
