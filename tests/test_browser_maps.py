@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dashboard.formatting import format_value
-from tests.conftest import ARTIFACTS, PROJECT_ROOT, SHARED_DIR
+from tests.conftest import ARTIFACTS, CHROMIUM, PROJECT_ROOT, SHARED_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,24 @@ def dashboard_without_boundaries(demo_pipeline, tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only (conftest's `browser` lives for the whole session): Playwright's sync API
+    keeps an event loop running while it is open, and tests/test_maps.py starts a sync Playwright of its own, which
+    fails inside a running loop. Closing ours at the end of the module keeps both working in one session."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make test` installs it"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
 
 
 def _new_page(browser):
