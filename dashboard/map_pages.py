@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import map_svg as map_svg_module
 from dashboard import maps, serving
-from dashboard.boundaries import GEMEINDE, KREIS, BoundaryLoad, load_boundaries
+from dashboard.boundaries import GEMEINDE, KREIS, BoundaryLoad
 from dashboard.common import SUPPRESSED_REASON, url_choice
 from dashboard.formatting import format_number, format_stand
 from dashboard.labels import (
@@ -30,13 +30,14 @@ DEFAULT_KREIS = "05966"  # Kreis Olpe, as on the Kreisprofil
 BKG_OPEN_DATA_URL = "https://gdz.bkg.bund.de/index.php/default/open-data.html"
 BOUNDARIES_HELP = (
     "Gebietsgrenzen gibt es kostenlos beim Bundesamt für Kartographie und Geodäsie (BKG): "
-    f"[Open Data, Verwaltungsgebiete]({BKG_OPEN_DATA_URL}) – „VG5000“ (1:5 000 000, genügt für diese Karten) oder "
-    "„VG250“, jeweils „Ebenen“, als Shapefile-ZIP oder GeoPackage; die heruntergeladene Datei unverändert in den "
-    "Ordner für Gebietsgrenzen legen. Lizenz dl-de/by-2-0, Quellenvermerk „© GeoBasis-DE / BKG“."
+    f"[Open Data, Verwaltungsgebiete]({BKG_OPEN_DATA_URL}) – „VG5000“ (1:5 000 000, genügt für diese "
+    "Karten) oder „VG250“, jeweils „Ebenen“, als Shapefile-ZIP oder GeoPackage; die heruntergeladene Datei unverändert "
+    "in den Ordner für Gebietsgrenzen legen. Lizenz dl-de/by-2-0, Quellenvermerk „© GeoBasis-DE / BKG“."
 )
 TILE_MAP_NOTE = (
     "Schematische Kachelkarte in eigener Anordnung: ein gleich großes Quadrat je Kreis oder kreisfreier Stadt, "
-    "grob nach Lage angeordnet (Kürzel: Kfz-Kennzeichen); keine amtlichen Gebietsgrenzen, Flächen nicht maßstäblich."
+    "grob nach Lage angeordnet (Kürzel: Kfz-Kennzeichen); keine amtlichen Gebietsgrenzen, Flächen nicht "
+    "maßstäblich."
 )
 
 # What the table says for a unit without a value.
@@ -279,7 +280,8 @@ def short_source(indicator: dict, shown: pd.DataFrame) -> str:
     for role in ("numerator", "denominator"):
         for table, part in shown.dropna(subset=[f"{role}_source_table"]).groupby(f"{role}_source_table"):
             stands = pd.to_datetime(part[f"{role}_stand"].dropna())
-            text = f"{table_label(table)} ({format_stand(stands.max().to_pydatetime()) if len(stands) else 'Stand unbekannt'})"
+            stand = format_stand(stands.max().to_pydatetime()) if len(stands) else "Stand unbekannt"
+            text = f"{table_label(table)} ({stand})"
             if text not in parts:
                 parts.append(text)
     licence = str(indicator.get("licence_de") or "")
@@ -369,6 +371,3 @@ def show_map(indicator_id: str, group_id: str, year: int, level: str, kreis_ags:
                   boundary_token(loaded), loaded)
     st.markdown(svg, unsafe_allow_html=True)
 
-
-def load_level_boundaries(level: str) -> BoundaryLoad:
-    return load_boundaries(BOUNDARY_LEVEL[level])

@@ -259,7 +259,8 @@ def tile_map_svg(
     legend = _legend(height, colour_scale, tiles["value"], unit, reference, reference_label,
                      bool(tiles["status"].map(lambda s: isinstance(s, str)).any()), bool(outline), TILE_NOTE,
                      "im-scale-tiles")
-    return _svg("".join(cells) + outline + legend, height + LEGEND_HEIGHT, label, {"level": "Kachel", "units": len(cells)})
+    return _svg("".join(cells) + outline + legend, height + LEGEND_HEIGHT, label,
+                {"level": "Kachel", "units": len(cells)})
 
 
 def kreise_map_svg(frame: pd.DataFrame, loaded: BoundaryLoad, **options) -> str:

@@ -166,7 +166,8 @@ def test_gemeinden_page_restores_the_url_and_shows_the_snapshot_with_suppressed_
             assert shown["Zähler"] == shown["Rang im Kreis"] == "–"
         else:
             assert shown["Wert (%)"] == format_number(row["value"], 1)
-            assert shown["Zähler"] == format_number(row["numerator"]) and shown["Nenner"] == format_number(row["denominator"])
+            assert shown["Zähler"] == format_number(row["numerator"])
+            assert shown["Nenner"] == format_number(row["denominator"])
             assert shown["Rang im Kreis"] == str(int(row["rank_in_kreis"]))
             assert shown["Abstand zum Kreiswert (%-Pkt.)"] == signed(row["value"] - row["kreis_value"])
     ranks = [int(rank) for rank in table["Rang im Kreis"] if rank != "–"]
@@ -281,7 +282,8 @@ def test_karte_of_the_kreise_on_boundaries_ranks_the_snapshot_values(served, wit
     areas = areas_of(svg)
     assert set(areas) == set(expected.index) and len(areas) == 53
     nrw = expected["nrw_value"].iloc[0]
-    assert areas[OLPE] == f"Kreis Olpe: {format_value(expected.loc[OLPE, 'value'], '%')} · NRW: {format_value(nrw, '%')}"
+    olpe = format_value(expected.loc[OLPE, "value"], "%")
+    assert areas[OLPE] == f"Kreis Olpe: {olpe} · NRW: {format_value(nrw, '%')}"
     assert selected_of(svg) == [OLPE]
 
     table = app.dataframe[0].value
@@ -350,6 +352,8 @@ def test_karte_without_boundaries_draws_the_tile_map_and_offers_no_gemeinden(ser
     assert app.radio(key="karte_ebene").options == ["Kreise und kreisfreie Städte"]
     assert query_param(app, "ebene") == "kreise"
     assert "Kachelraster" in app.info[0].value
+    assert any(caption.value.startswith("Gemeinden: nicht verfügbar – Keine Gebietsgrenzen für die Gemeinden")
+               for caption in app.caption)
     svg = map_svg_of(app)
     assert svg.get("data-level") == "Kachel" and len(areas_of(svg)) == 53 and selected_of(svg) == [OLPE]
     captions = " ".join(caption.value for caption in app.caption)

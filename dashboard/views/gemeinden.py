@@ -9,22 +9,20 @@ import streamlit as st
 
 from dashboard import map_pages, serving
 from dashboard.boundaries import GEMEINDE, load_boundaries
-from dashboard.common import (
-    SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
-)
+from dashboard.common import SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note
 from dashboard.formatting import format_value
 from dashboard.labels import STATUS_NO_DATA, STATUS_SUPPRESSED, group_label, value_status
 
 
-def _reference(values: pd.DataFrame, ags: str, year: int) -> tuple[str, pd.Series | None]:
-    """The value of a unit in German, or why there is none; and its row (for the source note)."""
+def _reference(values: pd.DataFrame, ags: str, year: int) -> str:
+    """The value of a unit (the Kreis, NRW) in German, or why there is none."""
     rows = values[(values["ags"] == ags) & (values["year"] == year)]
     if rows.empty:
-        return STATUS_NO_DATA, None
+        return STATUS_NO_DATA
     row = rows.iloc[0]
     if pd.isna(row["value"]):
-        return value_status(True, None, row["flag"] if isinstance(row["flag"], str) else None), row
-    return format_value(row["value"], row["unit"]), row
+        return value_status(True, None, row["flag"] if isinstance(row["flag"], str) else None)
+    return format_value(row["value"], row["unit"])
 
 
 def _kreisfreie_stadt(name: str, ags: str) -> None:
@@ -91,8 +89,8 @@ def main() -> None:
     st.subheader(f"{indicator['name_de']}{group_text} in den Gemeinden: {kreis_name}, {period}")
     st.caption(indicator["explanation_de"])
 
-    kreis_text, _ = _reference(values, kreis, year)
-    nrw_text, _ = _reference(values, "05", year)
+    kreis_text = _reference(values, kreis, year)
+    nrw_text = _reference(values, "05", year)
     with_value = int(rows["status"].isna().sum())
     map_column, reference_column = st.columns([3, 1])
     with reference_column:

@@ -53,9 +53,9 @@ def main() -> None:
         level = url_choice("ebene", levels, label="Ebene", key="karte_ebene", format_func=map_pages.LEVEL_LABELS.get,
                            widget=st.radio, horizontal=True)
         if len(levels) == 1:
-            why = ("die Quellen liefern diesen Indikator nicht je Gemeinde"
-                   if indicator["lowest_level"] != "Gemeinde" else "es liegen keine Gemeindegrenzen vor (siehe unten)")
-            st.caption(f"Gemeinden: nicht verfügbar, {why}.")
+            why = ("die Quellen liefern diesen Indikator nicht je Gemeinde."
+                   if indicator["lowest_level"] != "Gemeinde" else gemeinde_boundaries.message_de)
+            st.caption(f"Gemeinden: nicht verfügbar – {why}")
     with kreis_column:
         kreis = map_pages.choose_kreis(kreise, districts, key="karte_kreis", label="Kreis hervorheben")
 
