@@ -31,8 +31,9 @@ BKG_OPEN_DATA_URL = "https://gdz.bkg.bund.de/index.php/default/open-data.html"
 BOUNDARIES_HELP = (
     "Gebietsgrenzen gibt es kostenlos beim Bundesamt für Kartographie und Geodäsie (BKG): "
     f"[Open Data, Verwaltungsgebiete]({BKG_OPEN_DATA_URL}) – „VG5000“ (1:5 000 000, genügt für diese "
-    "Karten) oder „VG250“, jeweils „Ebenen“, als Shapefile-ZIP oder GeoPackage; die heruntergeladene Datei unverändert "
-    "in den Ordner für Gebietsgrenzen legen. Lizenz dl-de/by-2-0, Quellenvermerk „© GeoBasis-DE / BKG“."
+    "Karten) oder „VG250“, jeweils „Ebenen“, als Shapefile-ZIP oder GeoPackage; die heruntergeladene Datei "
+    "unverändert in den Ordner für Gebietsgrenzen legen. Lizenz dl-de/by-2-0, Quellenvermerk "
+    "„© GeoBasis-DE / BKG“."
 )
 TILE_MAP_NOTE = (
     "Schematische Kachelkarte in eigener Anordnung: ein gleich großes Quadrat je Kreis oder kreisfreier Stadt, "
@@ -40,12 +41,19 @@ TILE_MAP_NOTE = (
     "maßstäblich."
 )
 
-# What the table says for a unit without a value.
+# What the table says for a unit without a value: our own suppression (is_suppressed) has SUPPRESSED_REASON; a
+# value the source itself withholds says which symbol it carries (DOMAIN 3.5).
 STATUS_NOTES = {
     STATUS_SUPPRESSED: SUPPRESSED_REASON,
     STATUS_NO_DATA: "Keine Daten: Die Quelle enthält für dieses Gebiet und Jahr keinen Wert.",
     STATUS_NOTHING: "Nichts vorhanden (Zeichen „-“ der amtlichen Statistik).",
     STATUS_LATER: "Fällt später an (Zeichen „...“ der amtlichen Statistik).",
+}
+SOURCE_WITHHELD_NOTES = {
+    ".": "Gesperrt durch die Quelle: unbekannt oder geheim zu halten (Zeichen „.“ der amtlichen Statistik).",
+    "x": "Gesperrt durch die Quelle: Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist (Zeichen „x“).",
+    "/": "Gesperrt durch die Quelle: Zahlenwert nicht sicher genug (Zeichen „/“).",
+    "*": "Gesperrt durch die Quelle: statistische Geheimhaltung der Bundesagentur für Arbeit (Zeichen „*“).",
 }
 KREISFREIE_STADT_NOTE = (
     "Kreisfreie Stadt: zugleich Gemeinde; Wert der Stadt (Ebene der Kreise), ohne Rang unter den Gemeinden."
@@ -142,6 +150,21 @@ def _is_status(status) -> bool:
     return isinstance(status, str) and status != ""
 
 
+def status_note(status, flag, is_suppressed) -> str:
+    """Why a unit has no value, for the table's column "Hinweis" ('' when it has one)."""
+    if not _is_status(status):
+        return ""
+    if status == STATUS_SUPPRESSED and not is_suppressed and isinstance(flag, str):
+        return SOURCE_WITHHELD_NOTES.get(flag, SUPPRESSED_REASON)
+    return STATUS_NOTES.get(status, status)
+
+
+def _notes_of(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series([status_note(status, flag, not pd.isna(suppressed) and bool(suppressed))
+                      for status, flag, suppressed in zip(frame["status"], frame["flag"], frame["is_suppressed"])],
+                     index=frame.index, dtype=object)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Gemeinden of one Kreis
 
@@ -149,18 +172,20 @@ def _is_status(status) -> bool:
 def gemeinde_rows(comparisons: pd.DataFrame, districts: pd.DataFrame, kreis_ags: str, year: int) -> pd.DataFrame:
     """One row per Gemeinde of the Kreis in `year`, from indicator_comparisons joined with the values (what
     serving.comparisons returns for the level Gemeinde): ags, name, value, numerator, denominator, rank_in_kreis,
-    ranked_count_in_kreis, kreis_value, difference (value - kreis_value), status (None or why there is no value),
-    unit. Ranked Gemeinden first (best first), then those without a value, each by name."""
+    ranked_count_in_kreis, kreis_value, difference (value - kreis_value), status (None or why there is no value:
+    'gesperrt', 'keine Daten', ...), note (the reason in a sentence), unit. Ranked Gemeinden first (best first),
+    then those without a value, each by name."""
     gemeinden = districts[(districts["level"] == "Gemeinde") & (districts["kreis_ags"] == kreis_ags)]
     gemeinden = gemeinden[["ags", "display_name"]].rename(columns={"display_name": "name"})
     rows = comparisons[comparisons["year"] == year][
-        ["ags", "value", "numerator", "denominator", "flag", "unit", "rank_in_kreis", "ranked_count_in_kreis",
-         "kreis_value"]
+        ["ags", "value", "numerator", "denominator", "flag", "is_suppressed", "unit", "rank_in_kreis",
+         "ranked_count_in_kreis", "kreis_value"]
     ].assign(has_row=True)
     frame = gemeinden.merge(rows, on="ags", how="left")
     frame["has_row"] = frame["has_row"].eq(True)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
     frame["status"] = _status_of(frame)
+    frame["note"] = _notes_of(frame)
     frame["difference"] = frame["value"] - pd.to_numeric(frame["kreis_value"], errors="coerce").astype(float)
     frame["_unranked"] = frame["rank_in_kreis"].isna()
     frame = frame.sort_values(["_unranked", "rank_in_kreis", "name"], na_position="last")
@@ -177,7 +202,7 @@ def gemeinde_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
         "Nenner": rows["denominator"].astype("Int64"),
         "Rang im Kreis": rows["rank_in_kreis"].astype("Int64"),
         f"Abstand zum Kreiswert ({difference_header(unit)})": rows["difference"],
-        "Hinweis": [STATUS_NOTES.get(status, status) if _is_status(status) else "" for status in rows["status"]],
+        "Hinweis": rows["note"],
     })
 
 
@@ -216,7 +241,8 @@ def ranking_rows(comparisons: pd.DataFrame, districts: pd.DataFrame, year: int, 
     units = districts[districts["level"] == boundary_level][["ags", "display_name", "kreis_ags"]]
     names = districts.set_index("ags")["display_name"]
     frame = units.rename(columns={"display_name": "name"}).merge(
-        rows[["ags", "value", "flag", "unit", "rank_nrw", "ranked_count_nrw", "nrw_value", "rank_order"]]
+        rows[["ags", "value", "flag", "is_suppressed", "unit", "rank_nrw", "ranked_count_nrw", "nrw_value",
+              "rank_order"]]
         .assign(has_row=True),
         on="ags", how="left",
     )
@@ -227,14 +253,17 @@ def ranking_rows(comparisons: pd.DataFrame, districts: pd.DataFrame, year: int, 
     frame["is_kreisfreie_stadt"] = frame["ags"].isin(city_gemeinden)
     frame.loc[frame["is_kreisfreie_stadt"], ["rank_nrw", "ranked_count_nrw"]] = pd.NA
     frame["difference"] = frame["value"] - pd.to_numeric(frame["nrw_value"], errors="coerce").astype(float)
-    frame["note"] = pd.Series([
-        KREISFREIE_STADT_NOTE if city else (STATUS_NOTES.get(status, status) if _is_status(status) else "")
-        for city, status in zip(frame["is_kreisfreie_stadt"], frame["status"])
-    ], index=frame.index, dtype=object)
+    frame["note"] = _notes_of(frame)
+    frame.loc[frame["is_kreisfreie_stadt"] & frame["status"].isna(), "note"] = KREISFREIE_STADT_NOTE
     orders = frame["rank_order"].dropna()
     ascending = bool(len(orders)) and orders.iloc[0] == "lowest_first"
     frame = frame.sort_values(["value", "name"], ascending=[ascending, True], na_position="last")
     return frame.drop(columns=["has_row", "kreis_ags"]).reset_index(drop=True)
+
+
+def withheld_notes(rows: pd.DataFrame) -> list[str]:
+    """The distinct reasons of the units shown as 'gesperrt' (our suppression, or the source's symbol)."""
+    return list(dict.fromkeys(rows.loc[rows["status"] == STATUS_SUPPRESSED, "note"]))
 
 
 def ranking_table(rows: pd.DataFrame, unit: str, level: str) -> pd.DataFrame:

@@ -362,6 +362,23 @@ def test_karte_without_boundaries_draws_the_tile_map_and_offers_no_gemeinden(ser
     assert len(app.dataframe[0].value) == 53
 
 
+def test_karte_tells_values_the_source_withholds_from_our_own_suppression(served, without_boundaries):
+    # BA did not publish the foreigners' unemployment rate per Kreis for 2017 (symbol '.'): not our suppression.
+    [(withheld, ours)] = served.serving(
+        "select count(*) filter (where flag = '.' and not is_suppressed), count(*) filter (where is_suppressed) "
+        "from indicator_values where indicator_id = 'arbeitslosenquote' and group_id = 'auslaendisch' "
+        "and year = 2017 and level = 'Kreis'")
+    assert withheld == 53 and ours == 0
+    app = open_page("karte", indikator="arbeitslosenquote", gruppe="auslaendisch", jahr="2017", gebiet=OLPE)
+    table = app.dataframe[0].value
+    assert (table["Wert (%)"] == "gesperrt").all()
+    assert (table["Hinweis"] == map_pages.SOURCE_WITHHELD_NOTES["."]).all()
+    captions = [caption.value for caption in app.caption]
+    assert f"**gesperrt:** {map_pages.SOURCE_WITHHELD_NOTES['.']}" in captions
+    assert not any(SUPPRESSED_REASON in caption for caption in captions)
+    assert {metric.label: metric.value for metric in app.metric}["Kreis Olpe"] == "gesperrt"
+
+
 def test_karte_follows_a_new_indicator(served, with_boundaries):
     app = open_page("karte", indikator="arbeitslosenquote", gruppe="auslaendisch", gebiet=OLPE)
     app.selectbox(key="karte_indikator").select("einbuergerungsquote").run()

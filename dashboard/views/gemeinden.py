@@ -9,9 +9,9 @@ import streamlit as st
 
 from dashboard import map_pages, serving
 from dashboard.boundaries import GEMEINDE, load_boundaries
-from dashboard.common import SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note
+from dashboard.common import demo_banner, downloads, footer, no_snapshot_yet, source_note
 from dashboard.formatting import format_value
-from dashboard.labels import STATUS_NO_DATA, STATUS_SUPPRESSED, group_label, value_status
+from dashboard.labels import STATUS_NO_DATA, group_label, value_status
 
 
 def _reference(values: pd.DataFrame, ags: str, year: int) -> str:
@@ -116,8 +116,8 @@ def main() -> None:
     st.caption(f"Rang im Kreis: unter den {int(ranked.iloc[0]) if len(ranked) else 0} Gemeinden mit Wert; "
                f"{map_pages.rank_meaning(comparisons, indicator['direction'])} "
                "Abstand: Wert der Gemeinde minus Wert des Kreises.")
-    if (rows["status"] == STATUS_SUPPRESSED).any():
-        st.caption(f"**gesperrt:** {SUPPRESSED_REASON}")
+    for note in map_pages.withheld_notes(rows):
+        st.caption(f"**gesperrt:** {note}")
     if (rows["status"] == STATUS_NO_DATA).any():
         st.caption(f"**keine Daten:** {map_pages.STATUS_NOTES[STATUS_NO_DATA]}")
     downloads(table, f"gemeinden_{kreis}_{indicator_id}_{group_id}_{year}", key="gemeinden_download")

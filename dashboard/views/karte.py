@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import map_pages, maps, serving
 from dashboard.boundaries import GEMEINDE, KREIS, load_boundaries
 from dashboard.common import (
-    SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note, url_choice,
+    demo_banner, downloads, footer, no_snapshot_yet, source_note, url_choice,
 )
 from dashboard.formatting import format_value
 from dashboard.labels import STATUS_NO_DATA, STATUS_SUPPRESSED, group_label
@@ -128,8 +128,8 @@ def main() -> None:
     units_text = "Gemeinden" if level == map_pages.LEVEL_GEMEINDEN else "Kreisen und kreisfreien Städten"
     st.caption(f"Rang in NRW: unter den {int(ranked.max()) if len(ranked) else 0} {units_text} mit Wert; "
                f"{map_pages.rank_meaning(rows, indicator['direction'])} Abstand: Wert minus Wert von NRW.")
-    if (rows["status"] == STATUS_SUPPRESSED).any():
-        st.caption(f"**gesperrt:** {SUPPRESSED_REASON}")
+    for note in map_pages.withheld_notes(rows):
+        st.caption(f"**gesperrt:** {note}")
     downloads(table, f"karte_{level}_{indicator_id}_{group_id}_{year}", key="karte_download")
     st.caption(source_note(indicator, shown_values))
     footer(info)
