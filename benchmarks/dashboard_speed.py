@@ -11,6 +11,8 @@ With --screenshots DIR it also saves a full-page screenshot of every page as a r
 
 Usage: .venv/bin/python benchmarks/dashboard_speed.py [--runs 10] [--data-dir data] [--pages Kreisprofil,Karte]
        [--screenshots docs/screenshots]
+With IM_BOUNDARIES_DIR pointing to BKG's boundary files the map pages draw choropleths (and the case
+"Karte-Gemeinden", all 396 Gemeinden, is added); without, the Kreise are tiles and the Gemeinden page a table.
 """
 
 from __future__ import annotations
@@ -65,6 +67,20 @@ def _heading(text: str) -> str:
     return f"[...document.querySelectorAll('h1,h2,h3')].some(h => h.textContent.includes({text!r}))"
 
 
+def _map_of(ags_prefix: str, count: int | None = None) -> str:
+    """The page's map shows only areas of `ags_prefix` (and `count` of them); no map counts as drawn when the page
+    has none (no boundaries for the Gemeinden): the table after it is then the last thing drawn."""
+    areas = "[...document.querySelectorAll('svg.im-map .area')]"
+    size = f" && {areas}.length === {count}" if count is not None else f" && {areas}.length > 0"
+    return (f"(!document.querySelector('svg.im-map') || ({areas}.every(a => a.dataset.ags.startsWith({ags_prefix!r}))"
+            f"{size}))")
+
+
+TABLE_DRAWN = _count('[data-testid="stDataFrame"] canvas', 1)
+# With IM_BOUNDARIES_DIR set (BKG's Kreise and Gemeinden), the map pages draw choropleths and the Karte also
+# all Gemeinden; without, the Kreise show as tiles and the Gemeinden page as a table.
+BOUNDARIES = bool(os.environ.get("IM_BOUNDARIES_DIR"))
+
 PAGES = [
     PageCase(
         name="Kreisprofil",
@@ -73,6 +89,23 @@ PAGES = [
         prepare=_type_into("Kreis, kreisfreie Stadt oder Kommunales Integrationszentrum", "Gelsenkirchen"),
         commit=_press_enter,
         changed=_heading("Gelsenkirchen"),
+    ),
+    PageCase(
+        name="Gemeinden",
+        path="/gemeinden?gebiet=05966&indikator=mindestsicherungsquote&gruppe=insgesamt",
+        drawn=_heading("Kreis Olpe") + " && " + _map_of("05966") + " && " + TABLE_DRAWN,
+        prepare=_type_into("Kreis", "Mettmann"),
+        commit=_press_enter,
+        changed=_heading("Kreis Mettmann") + " && " + _map_of("05158"),
+    ),
+    PageCase(
+        name="Karte",
+        path="/karte?indikator=arbeitslosenquote&gruppe=insgesamt&gebiet=05966&ebene=kreise",
+        drawn=_heading("Arbeitslosenquote") + " && " + _map_of("05", 53) + " && " + TABLE_DRAWN,
+        prepare=_type_into("Indikator (nach Stufe der Bildungskette)", "Einbürgerungsquote"),
+        commit=_press_enter,
+        changed=_heading("Einbürgerungsquote")
+        + " && document.querySelector('svg.im-map').getAttribute('aria-label').includes('Einbürgerungsquote')",
     ),
     PageCase(
         name="Zeitreihen",
@@ -99,6 +132,15 @@ PAGES = [
         changed="!(" + _heading("Ausgangslage") + ") && " + _heading("Schule"),
     ),
 ]
+if BOUNDARIES:
+    PAGES.append(PageCase(
+        name="Karte-Gemeinden",
+        path="/karte?indikator=mindestsicherungsquote&gruppe=insgesamt&gebiet=05966&ebene=gemeinden",
+        drawn=_heading("Mindestsicherungsquote") + " && " + _map_of("05", 396) + " && " + TABLE_DRAWN,
+        prepare=_type_into("Kreis hervorheben", "Mettmann"),
+        commit=_press_enter,
+        changed=_count('svg.im-map .selected[data-ags="05158"]', 1),
+    ))
 
 
 def _free_port() -> int:
@@ -178,8 +220,9 @@ def main() -> None:
         )
         try:
             size = (args.data_dir / "serving.duckdb").stat().st_size / 1e6
-            print(f"Snapshot {args.data_dir / 'serving.duckdb'}: {size:.1f} MB; {args.runs} Läufe je Seite")
-            print(f"{'Seite':<14} {'kalt':>7} {'Laden Median':>13} {'Laden p95':>10} {'Wechsel Median':>15} {'Wechsel p95':>12}")
+            print(f"Snapshot {args.data_dir / 'serving.duckdb'}: {size:.1f} MB; {args.runs} Läufe je Seite; "
+                  f"Gebietsgrenzen: {os.environ.get('IM_BOUNDARIES_DIR') or 'keine (Kachelkarte)'}")
+            print(f"{'Seite':<16} {'kalt':>7} {'Laden Median':>13} {'Laden p95':>10} {'Wechsel Median':>15} {'Wechsel p95':>12}")
             for case in cases:
                 screenshot = None
                 if args.screenshots:
@@ -192,7 +235,7 @@ def main() -> None:
                     loads.append(first_load)
                     changes.append(change)
                 print(
-                    f"{case.name:<14} {cold:>6.2f}s {statistics.median(loads):>12.2f}s {_percentile(loads, 0.95):>9.2f}s "
+                    f"{case.name:<16} {cold:>6.2f}s {statistics.median(loads):>12.2f}s {_percentile(loads, 0.95):>9.2f}s "
                     f"{statistics.median(changes):>14.2f}s {_percentile(changes, 0.95):>11.2f}s"
                 )
         finally:

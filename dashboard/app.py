@@ -13,6 +13,8 @@ VIEWS = Path(__file__).with_name("views")
 navigation = st.navigation(
     [
         st.Page(VIEWS / "profil.py", title="Kreisprofil", icon=":material/home:", default=True),
+        st.Page(VIEWS / "gemeinden.py", title="Gemeinden", icon=":material/location_city:", url_path="gemeinden"),
+        st.Page(VIEWS / "karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page(VIEWS / "zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:", url_path="zeitreihen"),
         st.Page(VIEWS / "vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
         st.Page(VIEWS / "steckbriefe.py", title="Steckbriefe", icon=":material/menu_book:", url_path="steckbriefe"),

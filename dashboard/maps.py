@@ -1,9 +1,9 @@
-"""Maps of an indicator: the data behind them (plain functions on data frames, tested) and the Plotly figures.
+"""Maps of an indicator: the data behind them (plain functions on data frames, tested), the colour scales and the
+tile layout. dashboard/map_svg.py draws them.
 
 Two kinds of map: a choropleth on real boundaries (Kreise, or the Gemeinden of one Kreis or of all NRW) when the
 user has provided BKG's boundary files (dashboard/boundaries.py), and a tile map of the 53 Kreise (one equal square
-each, our own layout in kreise_tiles.csv) when not. Both work offline: the choropleth is Plotly's MapLibre trace on
-the blank "white-bg" style, which loads no tiles, the tile map is a heatmap.
+each, our own layout in kreise_tiles.csv) when not.
 
 Colours are safe for the common colour-vision deficiencies (ColorBrewer): a sequential scale (YlGnBu) for indicators
 that are neither good nor bad, a diverging scale (RdBu) around the NRW value for those with a direction, blue for
@@ -12,13 +12,11 @@ better and red for worse. Units without a value are grey and say why in the hove
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.boundaries import KREIS, BoundaryLoad, Boundaries, map_view
+from dashboard.boundaries import KREIS
 from dashboard.formatting import format_value
 from dashboard.labels import value_status
 
@@ -29,8 +27,6 @@ SEQUENTIAL_SCALE = "YlGnBu"
 DIVERGING_SCALE = "RdBu"
 COLOUR_MISSING = "#9E9E9E"  # a mid grey: not in YlGnBu nor RdBu, whose middle is near white
 COLOUR_BORDER = "#FFFFFF"
-COLOUR_SELECTED_BORDER = "#000000"
-MISSING_LEGEND = "grau: gesperrt oder keine Daten"
 MAP_COLUMNS = ["ags", "name", "value", "flag", "status", "value_text"]
 
 
@@ -67,14 +63,15 @@ def map_frame(
     frame["has_row"] = frame["has_row"].eq(True)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
     frame["flag"] = frame["flag"].astype(object).where(frame["flag"].notna(), None)
-    frame["status"] = [
+    # object dtype: with pandas' string dtype a None (unit has a value) would become NaN, which reads as a status
+    frame["status"] = pd.Series([
         value_status(has_row, None if pd.isna(value) else value, flag)
         for has_row, value, flag in zip(frame["has_row"], frame["value"], frame["flag"])
-    ]
+    ], index=frame.index, dtype=object)
     units_of_rows = frame["unit"].dropna()
     unit = units_of_rows.iloc[0] if len(units_of_rows) else ""
     frame["value_text"] = [
-        status if status else format_value(value, row_unit if isinstance(row_unit, str) else unit)
+        status if isinstance(status, str) else format_value(value, row_unit if isinstance(row_unit, str) else unit)
         for status, value, row_unit in zip(frame["status"], frame["value"], frame["unit"])
     ]
     return frame.sort_values("name").reset_index(drop=True)[MAP_COLUMNS]
@@ -109,122 +106,6 @@ def colour_range(frame: pd.DataFrame, direction: str, reference: float | None) -
     return {"colorscale": SEQUENTIAL_SCALE, "zmin": low, "zmax": high}
 
 
-def _hover_lines(frame: pd.DataFrame, unit: str, reference: float | None, reference_label: str) -> list[list[str]]:
-    """Per unit: name, value (or why there is none), and the comparison value."""
-    comparison = f"{reference_label}: {format_value(reference, unit)}" if reference is not None else ""
-    return [[name, text, comparison] for name, text in zip(frame["name"], frame["value_text"])]
-
-
-def _hover_template(reference: float | None) -> str:
-    comparison = "<br>%{customdata[2]}" if reference is not None else ""
-    return "<b>%{customdata[0]}</b><br>%{customdata[1]}" + comparison + "<extra></extra>"
-
-
-def _features(boundaries: Boundaries, ags: pd.Series) -> dict:
-    """Only the features a trace draws: Plotly sends each trace's GeoJSON to the browser separately."""
-    wanted = set(ags)
-    return {"type": "FeatureCollection",
-            "features": [feature for feature in boundaries.geojson["features"] if feature["id"] in wanted]}
-
-
-def _colour_bar(unit: str) -> dict:
-    suffix = {"%": "\u202f%", "Prozentpunkte": "\u202f%-Pkt."}.get(unit, "")
-    title = "" if unit in ("%", "Prozentpunkte", "Verhältnis") else unit
-    return dict(title=dict(text=title), ticksuffix=suffix, thickness=14, len=0.8)
-
-
-def _layout(figure: go.Figure, height: int) -> go.Figure:
-    figure.update_layout(
-        separators=",.",  # decimal comma, thousands point (colour bar ticks)
-        height=height,
-        margin=dict(l=0, r=0, t=10, b=28),
-        font=dict(size=14),
-        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, font=dict(size=12)),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-    )
-    return figure
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Choropleth on real boundaries
-
-
-def choropleth_figure(
-    frame: pd.DataFrame,
-    boundaries: Boundaries,
-    *,
-    unit: str,
-    direction: str = "neutral",
-    reference: float | None = None,
-    reference_label: str = "NRW",
-    selected_ags: str | None = None,
-    height: int = 560,
-) -> go.Figure:
-    """Choropleth of `frame` (from map_frame) on `boundaries` (from load_boundaries, same level). The map shows the
-    units of the frame (e.g. the Gemeinden of one Kreis) and zooms to them. Units without a value are grey; BKG's
-    source note is an annotation under the map."""
-    known = frame[frame["ags"].isin(set(boundaries.ags))]
-    with_value = known[known["status"].isna()]
-    without = known[known["status"].notna()]
-    scale = colour_range(known, direction, reference)
-    figure = go.Figure()
-    figure.add_trace(
-        go.Choroplethmap(
-            geojson=_features(boundaries, with_value["ags"]),
-            locations=with_value["ags"],
-            z=with_value["value"],
-            customdata=_hover_lines(with_value, unit, reference, reference_label),
-            hovertemplate=_hover_template(reference),
-            marker=dict(
-                line=dict(
-                    color=[COLOUR_SELECTED_BORDER if ags == selected_ags else COLOUR_BORDER for ags in with_value["ags"]],
-                    width=[3 if ags == selected_ags else 0.8 for ags in with_value["ags"]],
-                ),
-                opacity=0.95,
-            ),
-            colorbar=_colour_bar(unit),
-            name="",
-            showlegend=False,
-            **scale,
-        )
-    )
-    if len(without):
-        figure.add_trace(
-            go.Choroplethmap(
-                geojson=_features(boundaries, without["ags"]),
-                locations=without["ags"],
-                z=[0] * len(without),
-                colorscale=[[0, COLOUR_MISSING], [1, COLOUR_MISSING]],
-                showscale=False,
-                customdata=_hover_lines(without, unit, reference, reference_label),
-                hovertemplate=_hover_template(reference),
-                marker=dict(
-                    line=dict(
-                        color=[COLOUR_SELECTED_BORDER if ags == selected_ags else COLOUR_BORDER
-                               for ags in without["ags"]],
-                        width=[3 if ags == selected_ags else 0.8 for ags in without["ags"]],
-                    ),
-                ),
-                name=MISSING_LEGEND,
-                showlegend=True,
-            )
-        )
-    view = map_view(boundaries.bounds_of(known["ags"]), height_px=height - 40)
-    figure.update_layout(map=dict(style="white-bg", **view))
-    figure.add_annotation(
-        text=boundaries.attribution,
-        xref="paper", yref="paper", x=1, y=0, xanchor="right", yanchor="top", yshift=-4,
-        showarrow=False, font=dict(size=11, color="#555555"),
-    )
-    return _layout(figure, height)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Tile map of the 53 Kreise (no boundaries needed)
-
-
-@lru_cache(maxsize=1)
 def tile_layout() -> pd.DataFrame:
     """Our tile layout: ags, row, col (0 = top left) and label (the Kreis's vehicle registration code)."""
     return pd.read_csv(TILE_LAYOUT_PATH, dtype={"ags": str, "row": int, "col": int, "label": str})
@@ -233,88 +114,3 @@ def tile_layout() -> pd.DataFrame:
 def tile_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """map_frame rows of the Kreise placed on the tile grid (inner join: Kreise without a tile are not shown)."""
     return tile_layout().merge(frame, on="ags", how="inner")
-
-
-def _grid(tiles: pd.DataFrame, rows: int, cols: int, column: str, fill=None) -> list[list]:
-    grid = [[fill] * cols for _ in range(rows)]
-    for row, col, item in zip(tiles["row"], tiles["col"], tiles[column]):
-        grid[row][col] = item
-    return grid
-
-
-def tile_map_figure(
-    frame: pd.DataFrame,
-    *,
-    unit: str,
-    direction: str = "neutral",
-    reference: float | None = None,
-    reference_label: str = "NRW",
-    selected_ags: str | None = None,
-    height: int = 560,
-) -> go.Figure:
-    """Tile map of `frame` (map_frame of the Kreise): one square per Kreis, coloured by value, labelled with its
-    vehicle registration code, the full name and German value in the hover; grey where there is no value."""
-    tiles = tile_frame(frame)
-    layout = tile_layout()
-    rows, cols = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1
-    hover = _hover_lines(tiles, unit, reference, reference_label)
-    tiles = tiles.assign(hover=hover)
-    scale = colour_range(tiles, direction, reference)
-    with_value = tiles[tiles["status"].isna()]
-    without = tiles[tiles["status"].notna()]
-    figure = go.Figure()
-    common = dict(
-        x=list(range(cols)), y=list(range(rows)), xgap=3, ygap=3, hovertemplate=_hover_template(reference),
-        texttemplate="%{text}", textfont=dict(size=13),
-    )
-    figure.add_trace(
-        go.Heatmap(
-            z=_grid(with_value, rows, cols, "value"),
-            text=_grid(with_value, rows, cols, "label", ""),
-            customdata=_grid(with_value, rows, cols, "hover", ["", "", ""]),
-            colorbar=_colour_bar(unit),
-            name="",
-            **scale,
-            **common,
-        )
-    )
-    if len(without):
-        figure.add_trace(
-            go.Heatmap(
-                z=_grid(without.assign(zero=0), rows, cols, "zero"),
-                text=_grid(without, rows, cols, "label", ""),
-                customdata=_grid(without, rows, cols, "hover", ["", "", ""]),
-                colorscale=[[0, COLOUR_MISSING], [1, COLOUR_MISSING]],
-                showscale=False,
-                name=MISSING_LEGEND,
-                showlegend=True,
-                **common,
-            )
-        )
-    selected = tiles[tiles["ags"] == selected_ags]
-    for row, col in zip(selected["row"], selected["col"]):
-        figure.add_shape(type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5,
-                         line=dict(color=COLOUR_SELECTED_BORDER, width=3))
-    figure.update_xaxes(visible=False, range=[-0.6, cols - 0.4], constrain="domain")
-    figure.update_yaxes(visible=False, range=[rows - 0.4, -0.6], scaleanchor="x", scaleratio=1, constrain="domain")
-    figure.add_annotation(
-        text="Kachelkarte: ein Quadrat je Kreis, grob nach Lage angeordnet (Kürzel: Kfz-Kennzeichen)",
-        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-4,
-        showarrow=False, font=dict(size=11, color="#555555"),
-    )
-    _layout(figure, height)
-    # The note is bottom left: the legend of the grey tiles goes bottom right.
-    figure.update_layout(legend=dict(x=1, xanchor="right"))
-    return figure
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# What a page calls for the Kreise
-
-
-def kreise_map_figure(frame: pd.DataFrame, loaded: BoundaryLoad, **options) -> go.Figure:
-    """The map of the Kreise: a choropleth when boundaries were loaded (`load_boundaries(KREIS)`), else the tile
-    map; options as for choropleth_figure / tile_map_figure. The page shows `loaded.message_de` when it is set."""
-    if loaded.boundaries is not None:
-        return choropleth_figure(frame, loaded.boundaries, **options)
-    return tile_map_figure(frame, **options)

@@ -108,12 +108,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(demo_pipeline, tmp_path_factory):
+def start_dashboard(environment: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server of the dashboard with the given environment, on a free port; its log goes to a file (a
+    pipe nobody reads would block the server once it is full). Returns the process and the URL."""
     port = _free_port()
-    env = {**demo_pipeline.env(), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    # the server's log goes to a file: a pipe nobody reads would block the server once it is full
-    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {**environment, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
@@ -125,16 +124,24 @@ def dashboard_url(demo_pipeline, tmp_path_factory):
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
+            return process, url
         except OSError:
             time.sleep(0.5)
-    else:
-        process.kill()
-        raise AssertionError(f"dashboard did not start: {log_path.read_text()[-3000:]}")
-    yield url
+    process.kill()
+    raise AssertionError(f"dashboard did not start: {log_path.read_text()[-3000:]}")
+
+
+def stop_dashboard(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=20)
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(demo_pipeline, tmp_path_factory):
+    """The dashboard on the demo snapshot (no boundary files, no sign-in configured)."""
+    process, url = start_dashboard(demo_pipeline.env(), tmp_path_factory.mktemp("streamlit") / "streamlit.log")
+    yield url
+    stop_dashboard(process)
 
 
 @pytest.fixture(scope="session")
