@@ -272,7 +272,9 @@ def _account(username: str, entry, where: str) -> Account:
     if email is not None and (not isinstance(email, str) or "@" not in email):
         raise UserFileError(f"{who}: »email« ist keine E-Mail-Adresse.")
     if password is None and email is None:
-        raise UserFileError(f"{who}: Es fehlt ein Passwort (»password«) oder eine E-Mail-Adresse für OIDC (»email«).")
+        raise UserFileError(
+            f"{who}: Es fehlt ein Passwort (»password«) oder eine E-Mail-Adresse für OIDC (»email«)."
+        )
     return Account(username=username, name=name.strip(), role=role, ki=ki, password_hash=password, email=email)
 
 
@@ -615,6 +617,17 @@ def _sign_out(user: User) -> None:
     st.rerun()
 
 
+def _centre_name(code: str) -> str:
+    from dashboard import serving
+
+    try:
+        districts = serving.districts()
+    except serving.SnapshotMissing:
+        return code
+    names = districts.loc[districts["ags"] == code, "display_name"]
+    return str(names.iloc[0]) if len(names) else code
+
+
 def sign_in() -> User:
     """The sign-in box in the sidebar (form, or who is signed in and "Abmelden"); returns this run's user."""
     accounts, problem = _accounts_or_problem()
@@ -628,8 +641,8 @@ def sign_in() -> User:
         if problem:
             st.error(problem)
         if user.signed_in:
-            centre = f" · {user.ki}" if user.ki else ""
-            st.markdown(f"Angemeldet als **{user.name}**  \n{user.rights.label_de}{centre}")
+            role = _centre_name(user.ki) if user.ki else user.rights.label_de  # a KI: the name of its centre
+            st.markdown(f"Angemeldet als **{user.name}**  \n{role}")
             if st.button("Abmelden", key="access_sign_out", icon=":material/logout:"):
                 _sign_out(user)
             return user
@@ -694,7 +707,8 @@ def _cli_add_user(args, path: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.access",
                                      description="Benutzer und Rollen des Integrationsmonitors verwalten.")
-    parser.add_argument("--file", type=Path, help="Benutzerdatei (Standard: IM_AUTH_FILE oder " + DEFAULT_AUTH_FILE + ")")
+    parser.add_argument("--file", type=Path,
+                        help=f"Benutzerdatei (Standard: IM_AUTH_FILE oder {DEFAULT_AUTH_FILE})")
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add-user", help="Benutzer anlegen (fragt nach dem Passwort)")
     add.add_argument("username")

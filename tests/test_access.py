@@ -46,7 +46,7 @@ def user_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
-# --- the user file -------------------------------------------------------------------------------------------------
+# --- the user file --------------------------------------------------------------------------------------------------
 
 def test_user_file_holds_bcrypt_hashes_and_checks_passwords(user_file):
     text = user_file.read_text(encoding="utf-8")
@@ -134,7 +134,7 @@ def test_edited_user_file_is_read_anew(user_file):
     assert "laki" not in access.load_accounts()
 
 
-# --- the command line ----------------------------------------------------------------------------------------------
+# --- the command line -----------------------------------------------------------------------------------------------
 
 def _cli(monkeypatch, capsys, *args, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -203,7 +203,7 @@ def test_cli_cookie_key_is_long_enough_and_random(monkeypatch, capsys):
     assert len(first.strip()) >= access.MIN_COOKIE_KEY_LENGTH and first != second
 
 
-# --- the sign-in cookie ----------------------------------------------------------------------------------------------
+# --- the sign-in cookie ---------------------------------------------------------------------------------------------
 
 KEY = "k" * 40
 
@@ -250,7 +250,7 @@ def test_cookie_key_from_environment_must_be_long(monkeypatch):
     assert access.cookie_key() == KEY
 
 
-# --- roles -> pages and centres ----------------------------------------------------------------------------------------
+# --- roles -> pages and centres -------------------------------------------------------------------------------------
 
 def test_roles_open_pages_and_tables_as_declared():
     pages = [SimpleNamespace(url_path=p) for p in ("", "zeitreihen", "vergleich", "steckbriefe", "daten",
@@ -277,7 +277,7 @@ def test_anonymous_labels_hide_code_order_and_leave_out_the_own_centre():
     assert access.anonymous_labels(codes, b"salt-2", own="KI05966") != labels
 
 
-# --- the app through AppTest -------------------------------------------------------------------------------------------
+# --- the app through AppTest ----------------------------------------------------------------------------------------
 
 @pytest.fixture
 def served(demo_pipeline, user_file, monkeypatch):
@@ -433,7 +433,7 @@ def test_serving_refuses_internal_tables_to_the_public_session(served):
 
 
 @pytest.mark.parametrize("username, role_label", [
-    ("ki-olpe", "Kommunales Integrationszentrum · KI05966"),
+    ("ki-olpe", "Kommunales Integrationszentrum Kreis Olpe"),
     ("laki", "Landesweite Koordinierungsstelle"),
 ])
 def test_signed_in_roles_see_the_data_page(served, media, username, role_label):

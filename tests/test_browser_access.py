@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 
+import jwt
 import pytest
 
 from dashboard import access
@@ -309,3 +310,189 @@ def test_without_cookie_key_a_sign_in_holds_for_the_browser_session_only(demo_pi
             process.terminate()
             process.wait(timeout=20)
     assert "IM_AUTH_COOKIE_KEY is not set" in log_path.read_text()
+
+
+# --- production route: OpenID Connect through st.login, role from the user file -------------------------------------
+
+class FakeIdentityProvider:
+    """A minimal OpenID Connect provider on this machine (discovery, authorize, token, JWKS; RS256 ID tokens) that
+    signs in whoever the test names in `identity`, so that st.login runs its real flow without a network."""
+
+    client_id = "integrationsmonitor-test"
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.identity: dict = {}
+        self.codes: dict[str, dict] = {}
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _json(self, data: dict) -> None:
+                body = json.dumps(data).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self):
+                from urllib.parse import parse_qs, urlencode, urlparse
+
+                url = urlparse(self.path)
+                if url.path == "/.well-known/openid-configuration":
+                    self._json(provider.metadata())
+                elif url.path == "/jwks":
+                    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
+                    self._json({"keys": [{**jwk, "kid": "test", "use": "sig", "alg": "RS256"}]})
+                elif url.path == "/authorize":
+                    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                    code = f"code-{len(provider.codes)}"
+                    provider.codes[code] = {"nonce": query.get("nonce"), **provider.identity}
+                    self.send_response(302)
+                    self.send_header("Location", f"{query['redirect_uri']}?"
+                                                 + urlencode({"code": code, "state": query["state"]}))
+                    self.end_headers()
+                else:
+                    self.send_error(404)
+
+            def do_POST(self):
+                from urllib.parse import parse_qs
+
+                length = int(self.headers.get("Content-Length", 0))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                claims = provider.codes.pop(form.get("code"), None)
+                if self.path != "/token" or claims is None:
+                    self.send_error(400)
+                    return
+                now = int(time.time())
+                nonce = claims.pop("nonce")
+                id_token = jwt.encode(
+                    {"iss": provider.issuer, "aud": provider.client_id, "iat": now, "exp": now + 300,
+                     "nonce": nonce, **claims},
+                    provider.key, algorithm="RS256", headers={"kid": "test"},
+                )
+                self._json({"access_token": "test-access", "token_type": "Bearer", "expires_in": 300,
+                            "id_token": id_token})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def metadata(self) -> dict:
+        return {"issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
+                "token_endpoint": f"{self.issuer}/token", "jwks_uri": f"{self.issuer}/jwks",
+                "response_types_supported": ["code"], "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"]}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def oidc_dashboard(demo_pipeline, tmp_path_factory):
+    """The dashboard with an [auth] section in its secrets file (st.login against the fake provider) and a user
+    file whose KI account carries the e-mail of an OIDC identity and has no password."""
+    provider = FakeIdentityProvider()
+    folder = tmp_path_factory.mktemp("oidc")
+    user_file = folder / "benutzer.yaml"
+    access.write_accounts(user_file, {
+        "ki-olpe": access.Account("ki-olpe", "KI Olpe OIDC", access.ROLE_KI, ki="KI05966",
+                                  email="Team@KI-Olpe.example"),
+    })
+    port = _free_port()
+    secrets_file = folder / "secrets.toml"
+    secrets_file.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{"c" * 48}"\n'
+        f'client_id = "{provider.client_id}"\n'
+        'client_secret = "test-secret"\n'
+        f'server_metadata_url = "{provider.issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    env = {**demo_pipeline.env(), "IM_AUTH_FILE": str(user_file), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env.pop("IM_AUTH_COOKIE_KEY", None)
+    log_path = folder / "streamlit.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--secrets.files", str(secrets_file)],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        raise AssertionError(f"dashboard did not start: {log_path.read_text()[-3000:]}")
+    yield url, provider, log_path
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+    provider.close()
+
+
+def _oidc_sign_in(url: str, browser, identity: dict, provider: FakeIdentityProvider):
+    provider.identity = identity
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
+    _settle(page)
+    assert not page.get_by_label("Passwort").count()  # no account has a password: no password form
+    page.get_by_role("button", name="Mit Organisationskonto anmelden").click()
+    page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
+    _settle(page)
+    return context, page
+
+
+def test_oidc_sign_in_takes_role_and_centre_from_the_user_file(oidc_dashboard, browser, demo_pipeline):
+    url, provider, log_path = oidc_dashboard
+    context, page = _oidc_sign_in(url, browser, {"sub": "u-1", "email": "team@ki-olpe.example",
+                                                  "email_verified": True, "name": "Team Olpe"}, provider)
+    page.get_by_text("Angemeldet als").wait_for(timeout=30000)
+    page.get_by_text("KI Olpe OIDC").wait_for()
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Daten & Qualität").click()
+    page.get_by_role("heading", name="Daten & Qualität").wait_for(timeout=60000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "zugang_oidc.png"))
+    _settle(page)
+    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("button", name="Mit Organisationskonto anmelden").wait_for(timeout=60000)
+    assert "daten" not in " ".join(_nav_paths(page))
+    context.close()
+
+
+@pytest.mark.parametrize("identity, shown", [
+    ({"sub": "u-2", "email": "fremd@example.org", "email_verified": True}, "fremd@example.org"),
+    ({"sub": "u-3", "email": "team@ki-olpe.example", "email_verified": False}, "nicht bestätigt"),
+])
+def test_oidc_identity_without_account_stays_public(oidc_dashboard, browser, demo_pipeline, identity, shown):
+    url, provider, _ = oidc_dashboard
+    markers = _internal_markers(demo_pipeline)
+    context, page = _oidc_sign_in(url, browser, identity, provider)
+    page.get_by_text("ist für interne Seiten nicht freigeschaltet").wait_for(timeout=30000)
+    page.get_by_text(shown).first.wait_for()
+    assert "daten" not in " ".join(_nav_paths(page))
+    recorder = Recorder(page)
+    page.goto(f"{url}/daten", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
+    _settle(page)
+    assert recorder.found(markers) == set()
+    context.close()
