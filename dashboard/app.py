@@ -7,11 +7,16 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import access
+
 st.set_page_config(page_title="Integrationsmonitor NRW", page_icon=":material/monitoring:", layout="wide")
 
+# Sign-in box in the sidebar; the navigation holds only the pages this user's role may open (dashboard/access.py):
+# the script of an internal page never runs for a public session.
+user = access.sign_in()
+
 VIEWS = Path(__file__).with_name("views")
-navigation = st.navigation(
-    [
+navigation = st.navigation(access.allowed_pages(user, [
         st.Page(VIEWS / "profil.py", title="Kreisprofil", icon=":material/home:", default=True),
         st.Page(VIEWS / "gemeinden.py", title="Gemeinden", icon=":material/location_city:", url_path="gemeinden"),
         st.Page(VIEWS / "karte.py", title="Karte", icon=":material/map:", url_path="karte"),
@@ -19,6 +24,5 @@ navigation = st.navigation(
         st.Page(VIEWS / "vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
         st.Page(VIEWS / "steckbriefe.py", title="Steckbriefe", icon=":material/menu_book:", url_path="steckbriefe"),
         st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon=":material/fact_check:", url_path="daten"),
-    ]
-)
+    ]))
 navigation.run()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from dashboard import access
 from dashboard.formatting import format_stand
 from dashboard.labels import (  # noqa: F401 (re-exported for the pages)
     BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, stage_rank, stage_section, table_label,
@@ -83,11 +84,13 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Daten als CSV herunterladen") -> None:
+    frame = access.download_frame(frame)  # no file names for the public
     st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 
 
 def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
     """CSV and Excel of the data behind a chart or table; the Excel file is only built when it is asked for."""
+    frame = access.download_frame(frame)  # no file names for the public
     left, right = st.columns(2)
     with left:
         st.download_button(

@@ -7,12 +7,14 @@ publish the next rerun reads the new data.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import access
 from pipelines.config import get_settings
 
 
@@ -42,7 +44,23 @@ def _query(sql: str, params: tuple, version: float) -> pd.DataFrame:
 
 
 def query(sql: str, *params) -> pd.DataFrame:
-    return _query(sql, tuple(params), snapshot_version())
+    version = snapshot_version()
+    access.check_tables(_tables_in(sql, version))
+    return _query(sql, tuple(params), version)
+
+
+# --- Access control: every table but the public ones needs a signed-in role (dashboard/access.py) ---
+@st.cache_data(show_spinner=False, max_entries=4)
+def _snapshot_tables(version: float) -> frozenset[str]:
+    connection = duckdb.connect(str(snapshot_path()), read_only=True)
+    try:
+        return frozenset(name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall())
+    finally:
+        connection.close()
+
+
+def _tables_in(sql: str, version: float) -> set[str]:
+    return {table for table in _snapshot_tables(version) if re.search(rf"\b{re.escape(table)}\b", sql, re.IGNORECASE)}
 
 
 def snapshot_info() -> dict:
@@ -141,6 +159,8 @@ def pipeline_runs(limit: int = 20) -> pd.DataFrame:
     schedule): start, end, status. Read with the standard sqlite3 module, read-only; empty when no run is recorded."""
     import sqlite3
 
+    access.check_tables({access.RUN_HISTORY})
+
     database = get_settings().dagster_home / "history" / "runs.db"
     columns = ["run_id", "status", "started", "ended", "job"]
     if not database.exists():
@@ -165,6 +185,7 @@ def pipeline_runs(limit: int = 20) -> pd.DataFrame:
 
 def validation_report() -> bytes | None:
     """The zipped validation report (GX Data Docs) published with the snapshot, if any."""
+    access.check_tables({access.VALIDATION_REPORT})
     path = get_settings().validation_report_path
     return path.read_bytes() if path.exists() else None
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import access
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
@@ -158,3 +161,37 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+# Sign-in (dashboard/access.py): a user file with a Koordinierungsstelle and two KI accounts (cheap bcrypt cost).
+PASSWORDS = {"laki": "Koordination-2024!", "ki-olpe": "Olpe-Integration-7", "ki-aachen": "Aachen-Stadt-2024"}
+
+
+def make_account(username: str, role: str, ki: str | None = None, email: str | None = None) -> access.Account:
+    return access.Account(username=username, name=f"Konto {username}", role=role, ki=ki, email=email,
+                          password_hash=access.hash_password(PASSWORDS[username], rounds=4))
+
+
+@pytest.fixture
+def user_file(tmp_path, monkeypatch) -> Path:
+    """A user file with a Koordinierungsstelle and two KI accounts (cheap bcrypt cost), as IM_AUTH_FILE."""
+    path = tmp_path / "zugang" / "benutzer.yaml"
+    access.write_accounts(path, {
+        "laki": make_account("laki", access.ROLE_LAKI),
+        "ki-olpe": make_account("ki-olpe", access.ROLE_KI, ki="KI05966"),
+        "ki-aachen": make_account("ki-aachen", access.ROLE_KI, ki="KI05334002", email="ki@aachen.example"),
+    })
+    monkeypatch.setenv("IM_AUTH_FILE", str(path))
+    monkeypatch.delenv("IM_AUTH_COOKIE_KEY", raising=False)
+    return path
+
+
+def sign_in(app: AppTest, username: str, password: str) -> AppTest:
+    [name] = [box for box in app.text_input if box.label == "Benutzername"]
+    [secret] = [box for box in app.text_input if box.label == "Passwort"]
+    name.input(username)
+    secret.input(password)
+    [button] = [b for b in app.button if b.label == "Anmelden"]
+    button.click().run()
+    assert not app.exception, app.exception
+    return app

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard.common import BILDUNGSKETTE
 from dashboard.formatting import format_value
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PASSWORDS, PROJECT_ROOT, sign_in
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 
@@ -141,8 +141,9 @@ def test_app_without_snapshot_explains_what_to_do(tmp_path, monkeypatch):
     assert "make pipeline" in app.info[0].value
 
 
-def test_data_page_shows_loaded_files_checks_and_templates(served, demo_pipeline):
+def test_data_page_shows_loaded_files_checks_and_templates(served, demo_pipeline, user_file):
     app = AppTest.from_file(APP, default_timeout=60).run()
+    sign_in(app, "laki", PASSWORDS["laki"])  # an internal page: the Koordinierungsstelle signs in first
     app.switch_page("views/daten.py").run()
     assert not app.exception
     assert app.title[0].value == "Daten & Qualität"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import serving
+from dashboard import access, serving
 from dashboard.common import csv_download, demo_banner, no_snapshot_yet
 from dashboard.formatting import format_number
 from pipelines.templates.render import empty_csv, empty_workbook
@@ -146,6 +146,7 @@ def templates() -> None:
 
 
 def main() -> None:
+    access.require()  # internal page: file names, rejected files, run history (second line after the navigation)
     st.title("Daten & Qualität")
     try:
         info = serving.snapshot_info()
