@@ -15,6 +15,7 @@ navigation = st.navigation(
         st.Page(VIEWS / "profil.py", title="Kreisprofil", icon=":material/home:", default=True),
         st.Page(VIEWS / "zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:", url_path="zeitreihen"),
         st.Page(VIEWS / "vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
+        st.Page(VIEWS / "standards.py", title="Standards", icon=":material/verified:", url_path="standards"),
         st.Page(VIEWS / "steckbriefe.py", title="Steckbriefe", icon=":material/menu_book:", url_path="steckbriefe"),
         st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon=":material/fact_check:", url_path="daten"),
     ]
