@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import COLOUR_LAND, COLOUR_OTHERS, COLOUR_SELECTED, _german_layout
 from dashboard.common import stand_text, table_label
-from dashboard.formatting import format_date, format_number
+from dashboard.formatting import format_number
 from dashboard.labels import STATUS_NO_DATA
 from dashboard.timeseries import SERIES_COLOURS, SERIES_SYMBOLS
 
@@ -130,19 +130,67 @@ def status_matrix(evaluations: pd.DataFrame, year: int, viewer: StandardsViewer)
     return wide.sort_values("KI")[columns].reset_index(drop=True)
 
 
-def status_styler(frame: pd.DataFrame, status_columns: Sequence[str]):
-    """The matrix (or a history) as the page draws it: each status cell coloured, with symbol and word."""
+def status_styler(frame: pd.DataFrame, status_columns: Sequence[str], symbols_only: bool = False):
+    """A table of statuses as the page draws it: each status cell coloured, with its symbol (and the word, unless
+    symbols_only: then the legend under the table names them)."""
 
     def cell_style(status) -> str:
         if status not in STATUS_COLOURS:
             return ""
         return f"background-color: {STATUS_COLOURS[status]}; color: {STATUS_TEXT_COLOURS[status]}; text-align: center"
 
+    def cell_text(status) -> str:
+        if status not in STATUS_SYMBOLS:
+            return "–"
+        return STATUS_SYMBOLS[status] if symbols_only else f"{STATUS_SYMBOLS[status]} {status}"
+
     columns = list(status_columns)
-    styler = frame.style.map(cell_style, subset=columns)
-    styler = styler.format(lambda status: f"{STATUS_SYMBOLS[status]} {status}" if status in STATUS_SYMBOLS else "–",
-                           subset=columns)
-    return styler.hide(axis="index")
+    return frame.style.map(cell_style, subset=columns).format(cell_text, subset=columns).hide(axis="index")
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    """A long standard name over several lines (<br>) for an axis label; a word longer than a line is hyphenated
+    (German compounds such as 'Migrantenselbstorganisationen' would run into the next column)."""
+    words = []
+    for word in text.split():
+        while len(word) > width:
+            words.append(word[:width - 1] + "-")
+            word = word[width - 1:]
+        words.append(word)
+    lines, current = [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return "<br>".join([*lines, current])
+
+
+def matrix_figure(matrix: pd.DataFrame, standards: Sequence[str]) -> go.Figure:
+    """The matrix as a heatmap: a row per centre (its name and how many standards it meets), a column per standard,
+    each cell in the status colour with its symbol; hover: centre, standard, status."""
+    codes = {status: index for index, status in enumerate(STATUSES)}
+    statuses = matrix[list(standards)]
+    z = statuses.apply(lambda column: column.map(codes)).to_numpy(dtype=float)
+    rows = [f"{name} ({met}/{len(standards)})" for name, met in zip(matrix["KI"], matrix["Erfüllt"])]
+    columns = [_wrap(name) for name in standards]
+    # a discrete scale: each status code gets one solid colour band
+    scale = []
+    for index, status in enumerate(STATUSES):
+        scale += [[index / len(STATUSES), STATUS_COLOURS[status]], [(index + 1) / len(STATUSES), STATUS_COLOURS[status]]]
+    hover = [[f"{name}<br>{standard}: {status}" for standard, status in zip(standards, row)]
+             for name, row in zip(matrix["KI"], statuses.itertuples(index=False))]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=columns, y=rows, zmin=-0.5, zmax=len(STATUSES) - 0.5, colorscale=scale, showscale=False,
+        text=statuses.apply(lambda column: column.map(STATUS_SYMBOLS)).to_numpy(), texttemplate="%{text}",
+        textfont=dict(size=14), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", xgap=2, ygap=2,
+    ))
+    figure.update_xaxes(side="top", tickangle=0, tickfont=dict(size=11), automargin=True)
+    figure.update_yaxes(autorange="reversed", tickfont=dict(size=12), automargin=True)
+    _german_layout(figure, height=26 * len(matrix) + 150)
+    figure.update_layout(margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white")
+    return figure
 
 
 # --- the standards most often missed ----------------------------------------------------------------------------------
@@ -192,8 +240,16 @@ def version_changes(standards: pd.DataFrame) -> pd.DataFrame:
 # --- one centre: detail and history -----------------------------------------------------------------------------------
 
 def _number(value: float) -> str:
+    """Counts without decimals, small ratios with two (0,67 against a threshold of 0,5), large ones with fewer."""
+    if float(value).is_integer():
+        return format_number(value)
     decimals = 2 if abs(value) < 10 else (1 if abs(value) < 1000 else 0)
     return format_number(value, decimals)
+
+
+def _unit_suffix(unit: str | None) -> str:
+    # 'Anzahl' says nothing next to a count
+    return f" {unit}" if unit and unit != "Anzahl" else ""
 
 
 def _value_text(row: pd.Series, unit: str | None) -> str:
@@ -204,9 +260,9 @@ def _value_text(row: pd.Series, unit: str | None) -> str:
     if row["rule_type"] == "offer_in_every_stage":
         return f"{int(row['value'])} von {int(row['threshold'])} Stufen"
     if row["rule_type"] == "max_age_years":
-        since = f" (Beschluss vom {format_date(pd.Timestamp(row['value_date']))})" if pd.notna(row["value_date"]) else ""
-        return f"{format_number(row['value'], 1)} Jahre{since}"
-    return f"{_number(row['value'])} {unit}".strip() if unit else _number(row["value"])
+        # the date itself is in detail_de ('Beschluss vom ...')
+        return f"{format_number(row['value'], 1)} Jahre"
+    return _number(row["value"]) + _unit_suffix(unit)
 
 
 def _threshold_text(row: pd.Series, unit: str | None) -> str:
@@ -220,7 +276,7 @@ def _threshold_text(row: pd.Series, unit: str | None) -> str:
     if kind == "max_age_years":
         return f"höchstens {format_number(row['threshold'])} Jahre"
     word = "mindestens" if kind == "minimum" else "höchstens"
-    return f"{word} {_number(row['threshold'])} {unit or ''}".strip()
+    return f"{word} {_number(row['threshold'])}{_unit_suffix(unit)}"
 
 
 DETAIL_COLUMNS = ["Standard", "Status", "Wert", "Schwelle", "Regel", "Erläuterung", "Fassung", "Hinweis zur Fassung"]
@@ -419,10 +475,11 @@ def counts_figure(counts: pd.DataFrame) -> go.Figure:
             textfont=dict(color=STATUS_TEXT_COLOURS[status]),
             hovertemplate="%{y}: %{x} KI " + status + "<extra></extra>",
         ))
-    figure.update_layout(barmode="stack")
     figure.update_yaxes(autorange="reversed", title=None, automargin=True)
-    figure.update_xaxes(title="Anzahl KI", gridcolor="#E5E5E5")
-    return _german_layout(figure, height=max(260, 46 * len(counts) + 90))
+    figure.update_xaxes(title="Anzahl KI", gridcolor="#E5E5E5", automargin=True)
+    _german_layout(figure, height=max(260, 46 * len(counts) + 110))
+    figure.update_layout(barmode="stack", legend=dict(traceorder="normal"))
+    return figure
 
 
 def missed_lines_figure(by_year: pd.DataFrame, changes: pd.DataFrame) -> go.Figure:
@@ -439,8 +496,8 @@ def missed_lines_figure(by_year: pd.DataFrame, changes: pd.DataFrame) -> go.Figu
         figure.add_vline(x=year - 0.5, line=dict(color=COLOUR_LAND, width=1, dash="dot"),
                          annotation=dict(text=f"neue Fassung ab {year}", font=dict(size=11)),
                          annotation_position="top left")
-    figure.update_xaxes(dtick=1, showgrid=False, title=None)
-    figure.update_yaxes(title="KI nicht erfüllt", gridcolor="#E5E5E5", rangemode="tozero")
+    figure.update_xaxes(dtick=1, showgrid=False, title=None, automargin=True)
+    figure.update_yaxes(title="KI nicht erfüllt", gridcolor="#E5E5E5", rangemode="tozero", automargin=True)
     _german_layout(figure, height=380)
     figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=12)),
                          margin=dict(l=10, r=10, t=30, b=10))
@@ -476,10 +533,11 @@ def needs_offers_figure(frame: pd.DataFrame, unit: str, need_name: str, viewer: 
                                              bgcolor="rgba(255,255,255,0.8)"),
                              annotation_position="top right" if dash == "dash" else "bottom right")
     if viewer.names_visible:
-        figure.update_xaxes(type="log", title=f"Bedarf: {need_name} (logarithmisch)", gridcolor="#E5E5E5")
+        figure.update_xaxes(type="log", title=f"Bedarf: {need_name} (logarithmische Achse)", gridcolor="#E5E5E5",
+                            automargin=True)
     else:
-        figure.update_xaxes(title="Rang (1 = beste Versorgung)", gridcolor="#E5E5E5", dtick=5)
-    figure.update_yaxes(title=f"Verhältnis ({unit})", gridcolor="#E5E5E5", rangemode="tozero")
+        figure.update_xaxes(title="Rang (1 = beste Versorgung)", gridcolor="#E5E5E5", dtick=5, automargin=True)
+    figure.update_yaxes(title=f"Verhältnis ({unit})", gridcolor="#E5E5E5", rangemode="tozero", automargin=True)
     _german_layout(figure, height=440)
     figure.update_layout(showlegend=False, margin=dict(l=10, r=10, t=30, b=10))
     return figure

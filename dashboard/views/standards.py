@@ -37,8 +37,10 @@ def _matrix_section(evaluations, year, viewer, sources) -> None:
     if matrix.empty:
         st.info(f"Für {year} liegt keine Bewertung vor.")
         return
-    st.table(data.status_styler(matrix, order), border="horizontal")
-    st.caption(f"{LEGEND}. Erfüllt / Nicht erfüllt / Keine Daten: Anzahl der Standards des KI.  \n{sources}")
+    st.plotly_chart(data.matrix_figure(matrix, order), config=PLOTLY_CONFIG, theme=None, key="standards_matrix_chart",
+                    alt=f"Matrix: Status jedes Standards je KI im Berichtsjahr {year}")
+    st.caption(f"{LEGEND}. In Klammern: erfüllte Standards des KI. Die Tabelle zum Herunterladen zählt auch die nicht "
+               f"erfüllten und die ohne Daten.  \n{sources}")
     downloads(matrix, f"standards_matrix_{year}", key="standards_matrix_download")
 
 
@@ -89,8 +91,8 @@ def _centre_section(evaluations, standards, files, year, viewer, names) -> str |
     history = data.centre_history(history_rows, ki_ags, viewer)
     st.markdown(f"**{names[ki_ags]}: Verlauf**")
     years = [column for column in history.columns if column != "Standard"]
-    st.table(data.status_styler(history, years), border="horizontal")
-    notes = data.history_notes(history_rows, ki_ags, viewer)
+    st.table(data.status_styler(history, years, symbols_only=True), border="horizontal")
+    notes = [LEGEND + "."] + data.history_notes(history_rows, ki_ags, viewer)
     all_files = data.centre_files_note(files, ki_ags, [int(y) for y in years], viewer)
     st.caption("  \n".join(notes + [data.source_line(all_files, data.catalogue_note(standards))]))
     downloads(history, f"standards_verlauf_{ki_ags}", key="standards_history_download")
