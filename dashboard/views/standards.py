@@ -20,9 +20,12 @@ LEGEND = " · ".join(f"{data.STATUS_SYMBOLS[s]} {s}" for s in data.STATUSES) + \
 
 
 def viewer_from_session() -> data.StandardsViewer:
-    """Who is looking. Until the sign-in decides it, the Koordinierungsstelle - unless the URL (?ansicht=KI05966) or
-    the session (standards_viewer_centre) names a KI, then that KI's view. The one place to rewire to the sign-in."""
-    centre = st.query_params.get("ansicht") or st.session_state.get("standards_viewer_centre")
+    """Who is looking: the viewer the sign-in put into the session (standards_viewer); until there is a sign-in, the
+    Koordinierungsstelle, or a KI's view when the URL names it (?ansicht=KI05966). The one place to rewire."""
+    viewer = st.session_state.get("standards_viewer")
+    if isinstance(viewer, data.StandardsViewer):
+        return viewer
+    centre = st.query_params.get("ansicht")
     return data.StandardsViewer.centre(str(centre)) if centre else data.StandardsViewer.koordinierungsstelle()
 
 
