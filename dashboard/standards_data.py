@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape
 from pathlib import PurePath
 
 import pandas as pd
@@ -25,7 +26,6 @@ from dashboard.charts import COLOUR_LAND, COLOUR_OTHERS, COLOUR_SELECTED, _germa
 from dashboard.common import stand_text, table_label
 from dashboard.formatting import format_number
 from dashboard.labels import STATUS_NO_DATA
-from dashboard.timeseries import SERIES_COLOURS, SERIES_SYMBOLS
 
 STATUS_MET = "erfüllt"
 STATUS_MISSED = "nicht erfüllt"
@@ -130,67 +130,61 @@ def status_matrix(evaluations: pd.DataFrame, year: int, viewer: StandardsViewer)
     return wide.sort_values("KI")[columns].reset_index(drop=True)
 
 
-def status_styler(frame: pd.DataFrame, status_columns: Sequence[str], symbols_only: bool = False):
-    """A table of statuses as the page draws it: each status cell coloured, with its symbol (and the word, unless
-    symbols_only: then the legend under the table names them)."""
-
-    def cell_style(status) -> str:
-        if status not in STATUS_COLOURS:
-            return ""
-        return f"background-color: {STATUS_COLOURS[status]}; color: {STATUS_TEXT_COLOURS[status]}; text-align: center"
-
-    def cell_text(status) -> str:
-        if status not in STATUS_SYMBOLS:
-            return "–"
-        return STATUS_SYMBOLS[status] if symbols_only else f"{STATUS_SYMBOLS[status]} {status}"
-
-    columns = list(status_columns)
-    return frame.style.map(cell_style, subset=columns).format(cell_text, subset=columns).hide(axis="index")
+STYLE = """<style>
+.im-status {border-collapse: collapse; font-size: 0.85rem; width: 100%; margin-bottom: 0.5rem}
+.im-status th {text-align: left; vertical-align: bottom; font-weight: 600; font-size: 0.75rem; padding: 4px 4px;
+  border-bottom: 1px solid #999; hyphens: manual}
+.im-status td {padding: 3px 6px; border-bottom: 1px solid #E5E5E5; vertical-align: top}
+.im-status td.status {text-align: center; white-space: nowrap; border: 1px solid #FFFFFF}
+.im-status td.number {text-align: right}
+.im-bar {display: flex; height: 1.5rem; min-width: 14rem}
+.im-bar span {display: flex; align-items: center; justify-content: center; font-size: 0.8rem; overflow: hidden}
+</style>"""
 
 
-def _wrap(text: str, width: int = 16) -> str:
-    """A long standard name over several lines (<br>) for an axis label; a word longer than a line is hyphenated
-    (German compounds such as 'Migrantenselbstorganisationen' would run into the next column)."""
+def _header(text: str) -> str:
+    """A column header that wraps: long German compounds ('Migrantenselbstorganisationen') get soft hyphens, so the
+    seven standard names fit the page's width without breaking a word at a random letter."""
     words = []
-    for word in text.split():
-        while len(word) > width:
-            words.append(word[:width - 1] + "-")
-            word = word[width - 1:]
+    for word in escape(text).split(" "):
+        if len(word) > 12:
+            word = "&shy;".join(word[i:i + 6] for i in range(0, len(word), 6))
         words.append(word)
-    lines, current = [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    return "<br>".join([*lines, current])
+    return " ".join(words)
 
 
-def matrix_figure(matrix: pd.DataFrame, standards: Sequence[str]) -> go.Figure:
-    """The matrix as a heatmap: a row per centre (its name and how many standards it meets), a column per standard,
-    each cell in the status colour with its symbol; hover: centre, standard, status."""
-    codes = {status: index for index, status in enumerate(STATUSES)}
-    statuses = matrix[list(standards)]
-    z = statuses.apply(lambda column: column.map(codes)).to_numpy(dtype=float)
-    rows = [f"{name} ({met}/{len(standards)})" for name, met in zip(matrix["KI"], matrix["Erfüllt"])]
-    columns = [_wrap(name) for name in standards]
-    # a discrete scale: each status code gets one solid colour band
-    scale = []
-    for index, status in enumerate(STATUSES):
-        scale += [[index / len(STATUSES), STATUS_COLOURS[status]], [(index + 1) / len(STATUSES), STATUS_COLOURS[status]]]
-    hover = [[f"{name}<br>{standard}: {status}" for standard, status in zip(standards, row)]
-             for name, row in zip(matrix["KI"], statuses.itertuples(index=False))]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=columns, y=rows, zmin=-0.5, zmax=len(STATUSES) - 0.5, colorscale=scale, showscale=False,
-        text=statuses.apply(lambda column: column.map(STATUS_SYMBOLS)).to_numpy(), texttemplate="%{text}",
-        textfont=dict(size=14), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", xgap=2, ygap=2,
-    ))
-    figure.update_xaxes(side="top", tickangle=0, tickfont=dict(size=11), automargin=True)
-    figure.update_yaxes(autorange="reversed", tickfont=dict(size=12), automargin=True)
-    _german_layout(figure, height=26 * len(matrix) + 150)
-    figure.update_layout(margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white")
-    return figure
+def _status_cell(status, symbols_only: bool) -> str:
+    if status not in STATUS_COLOURS:
+        return '<td class="status">–</td>'
+    text = STATUS_SYMBOLS[status] if symbols_only else f"{STATUS_SYMBOLS[status]} {status}"
+    return (f'<td class="status" title="{escape(status)}" style="background:{STATUS_COLOURS[status]};'
+            f'color:{STATUS_TEXT_COLOURS[status]}">{escape(text)}</td>')
+
+
+def _plain_cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "<td></td>"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<td class="number">{_number(value)}</td>'
+    return f"<td>{escape(str(value))}</td>"
+
+
+def status_table_html(frame: pd.DataFrame, status_columns: Sequence[str], css_class: str,
+                      symbols_only: bool = False) -> str:
+    """A table of statuses as the page draws it (plain HTML: a chart library per table made the page miss its load
+    budget): each status cell in its colour with its symbol (and the word, unless symbols_only: then the legend
+    under the table names them, and the word is the cell's tooltip). Headers wrap, so seven long standard names fit
+    the width of the page."""
+    columns = list(frame.columns)
+    statuses = set(status_columns)
+    head = "".join(f"<th>{_header(str(column))}</th>" for column in columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = [_status_cell(value, symbols_only) if column in statuses else _plain_cell(value)
+                 for column, value in zip(columns, record)]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'{STYLE}<table lang="de" class="im-status {css_class}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 # --- the standards most often missed ----------------------------------------------------------------------------------
@@ -463,45 +457,67 @@ def source_line(*parts: str) -> str:
 
 # --- figures --------------------------------------------------------------------------------------------------------------
 
-def counts_figure(counts: pd.DataFrame) -> go.Figure:
-    """Stacked horizontal bars per standard: nicht erfüllt first (most often missed on top), erfüllt, keine Daten;
-    each segment with its count written in."""
-    figure = go.Figure()
-    for status, column in ((STATUS_MISSED, "Nicht erfüllt"), (STATUS_MET, "Erfüllt"), (STATUS_NO_DATA, "Keine Daten")):
-        figure.add_trace(go.Bar(
-            x=counts[column], y=counts["Standard"], orientation="h", name=f"{STATUS_SYMBOLS[status]} {status}",
-            marker=dict(color=STATUS_COLOURS[status], line=dict(color="white", width=1)),
-            text=counts[column].map(lambda n: str(n) if n else ""), textposition="inside", insidetextanchor="middle",
-            textfont=dict(color=STATUS_TEXT_COLOURS[status]),
-            hovertemplate="%{y}: %{x} KI " + status + "<extra></extra>",
-        ))
-    figure.update_yaxes(autorange="reversed", title=None, automargin=True)
-    figure.update_xaxes(title="Anzahl KI", gridcolor="#E5E5E5", automargin=True)
-    _german_layout(figure, height=max(260, 46 * len(counts) + 110))
-    figure.update_layout(barmode="stack", legend=dict(traceorder="normal"))
-    return figure
+MISSED_COLOUR_LINE = "#D55E00"  # Okabe-Ito vermillion: the thin line of "nicht erfüllt" needs more contrast than orange
 
 
-def missed_lines_figure(by_year: pd.DataFrame, changes: pd.DataFrame) -> go.Figure:
-    """A small line chart: centres missing each standard per year; a thin mark where a new version started."""
-    figure = go.Figure()
-    for index, (name, part) in enumerate(by_year.groupby("Standard", sort=False)):
-        figure.add_trace(go.Scatter(
-            x=part["Berichtsjahr"], y=part["Nicht erfüllt"], name=name, mode="lines+markers",
-            line=dict(color=SERIES_COLOURS[index % len(SERIES_COLOURS)], width=2),
-            marker=dict(symbol=SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)], size=6),
-            hovertemplate="%{x}: %{y} KI nicht erfüllt<extra>" + name + "</extra>",
-        ))
-    for year in sorted(set(changes["ab Berichtsjahr"].astype(int))):
-        figure.add_vline(x=year - 0.5, line=dict(color=COLOUR_LAND, width=1, dash="dot"),
-                         annotation=dict(text=f"neue Fassung ab {year}", font=dict(size=11)),
-                         annotation_position="top left")
-    figure.update_xaxes(dtick=1, showgrid=False, title=None, automargin=True)
-    figure.update_yaxes(title="KI nicht erfüllt", gridcolor="#E5E5E5", rangemode="tozero", automargin=True)
-    _german_layout(figure, height=380)
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=12)),
-                         margin=dict(l=10, r=10, t=30, b=10))
-    return figure
+def _sparkline(years: list[int], values: list[int], chosen: int, marks: Sequence[int] = (), width: int = 180,
+               height: int = 36) -> str:
+    """A small line of counts over the years (inline SVG, drawn by the browser without a chart library), a dot on
+    the chosen year, and a dotted vertical mark before each year in marks (a new version of the standard started)."""
+    if len(years) < 2:
+        return ""
+    high = max(max(values), 1)
+    first, last = years[0], years[-1]
+
+    def x(year: float) -> float:
+        return 3 + (year - first) / (last - first) * (width - 6)
+
+    def y(value: float) -> float:
+        return height - 3 - value / high * (height - 6)
+
+    points = " L".join(f"{x(year):.1f},{y(value):.1f}" for year, value in zip(years, values))
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(f"Nicht erfüllt {first}–{last}")}">']
+    for year in marks:
+        if first < year <= last:
+            parts.append(f'<line x1="{x(year - 0.5):.1f}" x2="{x(year - 0.5):.1f}" y1="0" y2="{height}" '
+                         'stroke="#000" stroke-width="1" stroke-dasharray="2 2"/>')
+    parts.append(f'<path d="M{points}" fill="none" stroke="{MISSED_COLOUR_LINE}" stroke-width="2"/>')
+    if chosen in years:
+        value = values[years.index(chosen)]
+        parts.append(f'<circle cx="{x(chosen):.1f}" cy="{y(value):.1f}" r="3.5" fill="{MISSED_COLOUR_LINE}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def missed_table_html(counts: pd.DataFrame, by_year: pd.DataFrame, changes: pd.DataFrame) -> str:
+    """The standards most often missed as one table: per standard (most often missed first) a stacked bar of the
+    chosen year (nicht erfüllt, erfüllt, keine Daten, each with its count written in) and a small line of the centres
+    missing it in every year, with a mark where a new version started."""
+    rows = []
+    for record in counts.to_dict("records"):
+        total = max(int(record["Bewertete KI"]), 1)
+        segments = []
+        for status, column in ((STATUS_MISSED, "Nicht erfüllt"), (STATUS_MET, "Erfüllt"), (STATUS_NO_DATA, "Keine Daten")):
+            count = int(record[column])
+            if count:
+                segments.append(
+                    f'<span class="segment" title="{escape(f"{count} KI {status}")}" style="width:{count / total:.2%};'
+                    f'background:{STATUS_COLOURS[status]};color:{STATUS_TEXT_COLOURS[status]}">{count}</span>')
+        series = by_year[by_year["Standard"] == record["Standard"]].sort_values("Berichtsjahr")
+        years, values = series["Berichtsjahr"].astype(int).tolist(), series["Nicht erfüllt"].astype(int).tolist()
+        marks = changes.loc[changes["Standard"] == record["Standard"], "ab Berichtsjahr"].astype(int).tolist()
+        chosen = int(record["Berichtsjahr"])
+        trend = (f"{_sparkline(years, values, chosen, marks)}<br><small>{years[0]}: {values[0]} · {years[-1]}: "
+                 f"{values[-1]} · höchstens {max(values)}</small>") if len(years) > 1 else ""
+        rows.append(f'<tr><td>{escape(record["Standard"])}</td><td><div class="im-bar">{"".join(segments)}</div></td>'
+                    f"<td>{trend}</td></tr>")
+    year = int(counts["Berichtsjahr"].iloc[0]) if len(counts) else ""
+    in_bar_order = (STATUS_MISSED, STATUS_MET, STATUS_NO_DATA)
+    head = (f"<th>Standard</th><th>{year}: {escape(' · '.join(f'{STATUS_SYMBOLS[s]} {s}' for s in in_bar_order))}"
+            "</th><th>Nicht erfüllt über die Jahre (Punkt: gewähltes Jahr)</th>")
+    return (f'{STYLE}<table lang="de" class="im-status im-missed"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def needs_offers_figure(frame: pd.DataFrame, unit: str, need_name: str, viewer: StandardsViewer) -> go.Figure:

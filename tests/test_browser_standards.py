@@ -52,12 +52,6 @@ def _screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-# the texts of one Plotly chart as drawn (SVG), by its position on the page, from top to bottom
-DRAWN_TEXTS = """([index, selector]) => Array.from(
-  document.querySelectorAll('.js-plotly-plot')[index].querySelectorAll(selector))
-  .map(e => [e.getBoundingClientRect().top, e.textContent]).sort((a, b) => a[0] - b[0]).map(pair => pair[1])"""
-
-
 def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_the_matrix(
         dashboard_url, browser, demo_pipeline):
     [(latest,)] = demo_pipeline.serving("select max(year) from ki_standard_evaluations")
@@ -79,15 +73,18 @@ def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_th
     assert _metric(page, "Bewertungen nicht erfüllt") == str(counts["nicht erfüllt"])
     assert _metric(page, "Bewertungen erfüllt") == str(counts["erfüllt"])
 
-    # the most often missed standard is the top bar, its count written on it
+    # the most often missed standard is the top row, its count written on the orange part of its bar
     [(top_standard, top_count)] = demo_pipeline.serving(
         "select standard_name_de, count(*) as n from ki_standard_evaluations where year = ? and status = 'nicht erfüllt' "
         "group by 1, standard_order order by n desc, standard_order limit 1", [earlier])
-    bar_texts = page.evaluate(DRAWN_TEXTS, [1, ".barlayer .trace:first-child .bartext"])
-    assert bar_texts[0] == str(top_count)
-    assert page.evaluate(DRAWN_TEXTS, [1, ".ytick text"])[0] == top_standard
-    # the matrix has a row per centre
-    assert len(page.evaluate(DRAWN_TEXTS, [0, ".ytick text"])) == 54
+    top = page.locator("table.im-missed tbody tr").first
+    assert top.locator("td").first.inner_text() == top_standard
+    assert top.locator(".im-bar span").first.inner_text() == str(top_count)
+    assert top.locator(".im-bar span").first.get_attribute("title") == f"{top_count} KI nicht erfüllt"
+    assert top.locator("svg").count() == 1  # its small line over the years
+    # the matrix has a row per centre, each status with its symbol
+    assert page.locator("table.im-matrix tbody tr").count() == 54
+    assert set(page.locator("table.im-matrix td.status").all_inner_texts()) <= {"✓", "✗", "?"}
 
     matrix = _download_csv(page)
     served = pd.DataFrame(demo_pipeline.serving(
@@ -110,11 +107,11 @@ def test_a_ki_sees_its_own_centre_and_the_others_only_as_numbers(dashboard_url, 
     page = _page(browser, f"{dashboard_url}/standards?ansicht={OWN}")
     page.get_by_role("heading", name=re.compile("^Ihr KI und die Standards")).wait_for(timeout=30000)
     page.get_by_role("heading", name=re.compile("^Angebot und Bedarf")).wait_for(timeout=30000)
-    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=30000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
 
-    # the ratio chart: the own centre by name, every other point only "KI n"
+    # the ratio chart (the page's one Plotly chart): the own centre by name, every other point only "KI n"
     labels = page.evaluate("""() => {
-      const plot = document.querySelectorAll('.js-plotly-plot')[3];
+      const plot = document.querySelector('.js-plotly-plot');
       return plot._fullData.flatMap(trace => Array.from(trace.text || []));
     }""")
     assert own_name in labels

@@ -133,10 +133,13 @@ def test_matrix_of_the_koordinierungsstelle_is_every_centre_by_name(served):
     assert (counted["Nicht erfüllt"] == per_centre["nicht erfüllt"].reindex(counted.index, fill_value=0)).all()
     assert (counted[["Erfüllt", "Nicht erfüllt", "Keine Daten"]].sum(axis=1) == len(standards)).all()
 
-    figure = data.matrix_figure(matrix, standards)
-    assert len(figure.data[0].y) == 54 and figure.data[0].y[0].startswith(matrix["KI"].iloc[0])
-    symbols = {symbol for row in figure.data[0].text for symbol in row}
-    assert symbols <= set(data.STATUS_SYMBOLS.values()) and len(symbols) >= 2  # not colour alone
+    html = data.status_table_html(matrix, standards, "im-matrix", symbols_only=True)
+    assert html.count("<tr>") == 55  # header and 54 centres
+    cells = re.findall(r'<td class="status" title="([^"]+)" style="background:([^;]+);[^"]*">([^<]+)</td>', html)
+    assert len(cells) == 54 * len(standards)
+    for status, colour, symbol in cells:  # colour and symbol say the same, never colour alone
+        assert colour == data.STATUS_COLOURS[status] and symbol == data.STATUS_SYMBOLS[status]
+    assert len({status for status, _, _ in cells}) >= 2
 
 
 def test_matrix_of_a_ki_is_its_own_row(served):
@@ -167,9 +170,17 @@ def test_counts_per_standard_and_year_equal_the_snapshot(served, snapshot):
     merged = by_year.merge(expected, left_on=["Berichtsjahr", "Standard"], right_on=["year", "standard_name_de"])
     assert len(merged) == len(by_year) == len(expected)
     assert (merged["Nicht erfüllt"] == merged["missed"]).all()
-    figure = data.counts_figure(counts)
-    assert [trace.name for trace in figure.data] == ["✗ nicht erfüllt", "✓ erfüllt", "? keine Daten"]
-    assert list(figure.data[0].x) == counts["Nicht erfüllt"].tolist()
+    html = data.missed_table_html(counts, by_year, data.version_changes(served["standards"]))
+    rows = re.findall(r"<tr><td>([^<]+)</td><td><div class=\"im-bar\">(.*?)</div>", html)
+    assert [name for name, _ in rows] == counts["Standard"].tolist()
+    for (name, bar), record in zip(rows, counts.to_dict("records")):
+        written = re.findall(r'title="(\d+) KI ([^"]+)"[^>]*>(\d+)</span>', bar)
+        assert {status: int(n) for n, status, _ in written} == {
+            status: record[column] for status, column in (("nicht erfüllt", "Nicht erfüllt"), ("erfüllt", "Erfüllt"),
+                                                          ("keine Daten", "Keine Daten")) if record[column]}
+    # one small line per standard, a mark where the Integrationskonzept's second version starts
+    assert html.count("<svg") == len(counts) and html.count("stroke-dasharray") == len(
+        data.version_changes(served["standards"]))
 
 
 # --- one centre ------------------------------------------------------------------------------------------------------------
@@ -296,7 +307,7 @@ def test_a_ki_sees_no_other_centre_by_name_or_code(served, own):
         matrix = data.status_matrix(evaluations, year, viewer)
         counts = data.status_counts(evaluations, year, viewer)
         frames += [matrix, counts, data.centre_detail(evaluations, standards, year, own, viewer)]
-        texts += [data.matrix_figure(matrix, standard_names).to_json(), data.counts_figure(counts).to_json()]
+        texts.append(data.status_table_html(matrix, standard_names, "im-matrix", symbols_only=True))
         for metric_id in needs["metric_id"].unique():
             frame = data.needs_offers_frame(needs, metric_id, year, viewer, highlighted="KI05111")
             frames.append(frame)
@@ -305,9 +316,11 @@ def test_a_ki_sees_no_other_centre_by_name_or_code(served, own):
         texts += [data.report_files_note(files, [year], viewer), data.need_note(needs[needs["year"] == year], viewer),
                   data.centre_files_note(files, own, [year], viewer)]
     by_year = data.missed_by_year(evaluations, viewer)
-    frames += [by_year, data.centre_history(evaluations, own, viewer)]
+    history = data.centre_history(evaluations, own, viewer)
+    frames += [by_year, history]
     texts += data.history_notes(evaluations, own, viewer) + [data.catalogue_note(standards)]
-    texts.append(data.missed_lines_figure(by_year, data.version_changes(standards)).to_json())
+    texts.append(data.missed_table_html(counts, by_year, data.version_changes(standards)))
+    texts.append(data.status_table_html(history, [c for c in history.columns if c != "Standard"], "im-history"))
     # what the download buttons deliver, read back
     for frame in frames:
         texts += _texts_of_frame(frame)
@@ -368,10 +381,12 @@ def test_page_for_the_koordinierungsstelle_restores_the_url_and_shows_the_snapsh
     gelsenkirchen = snapshot("select status from ki_standard_evaluations where year = 2016 and ki_ags = 'KI05513' "
                              "order by standard_order")
     assert detail["Status"].tolist() == gelsenkirchen["status"].tolist()
-    [detail_table, history_table] = app.table
-    assert detail_table.value["Status"].tolist() == gelsenkirchen["status"].tolist()
+    shown = [element.value for element in app.get("html")]
+    detail_html = next(html for html in shown if "im-detail" in html)
+    assert re.findall(r'<td class="status" title="([^"]+)"', detail_html) == gelsenkirchen["status"].tolist()
+    history = _csv(media(app, "standards_history_download_csv"))
     years = snapshot("select distinct year from ki_standard_evaluations order by 1")["year"].astype(str).tolist()
-    assert list(history_table.value.columns) == ["Standard", *years]
+    assert list(history.columns) == ["Standard", *years]
 
     needs = _csv(media(app, "standards_needs_download_csv"))
     ratios = snapshot("select ki_ags, ratio from ki_needs_offers where year = 2016 and metric_id = ?",
@@ -403,7 +418,9 @@ def test_page_for_a_ki_shows_its_own_centre_and_no_other_by_name(snapshot, media
     assert needs.loc[needs["AGS"] != OWN, "KI"].str.fullmatch(r"KI \d+").all()
     others = snapshot("select name from districts where level = 'KI' and ags <> ?", OWN)["name"]
     page_text = "\n".join([element.value for element in [*app.caption, *app.markdown, *app.subheader]]
+                          + [element.value for element in app.get("html")]
                           + [text for table in app.table for text in _texts_of_frame(table.value)])
+    assert own_name in page_text
     assert not [name for name in others if re.search(re.escape(name) + r"(?![\w-])", page_text)]
 
 
@@ -413,7 +430,7 @@ def test_page_without_a_role_shows_no_report_data(snapshot):
     app.session_state["standards_viewer"] = StandardsViewer()
     app.switch_page("views/standards.py").run()
     assert not app.exception
-    assert not app.metric and not app.table and not app.get("download_button")
+    assert not app.metric and not app.get("html") and not app.get("download_button")
     assert any("nur für die Landesweite Koordinierungsstelle" in info.value for info in app.info)
     # the same hook gives a KI its view
     app = AppTest.from_file(APP, default_timeout=60)

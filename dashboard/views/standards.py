@@ -40,30 +40,26 @@ def _matrix_section(evaluations, year, viewer, sources) -> None:
     if matrix.empty:
         st.info(f"Für {year} liegt keine Bewertung vor.")
         return
-    st.plotly_chart(data.matrix_figure(matrix, order), config=PLOTLY_CONFIG, theme=None, key="standards_matrix_chart",
-                    alt=f"Matrix: Status jedes Standards je KI im Berichtsjahr {year}")
-    st.caption(f"{LEGEND}. In Klammern: erfüllte Standards des KI. Die Tabelle zum Herunterladen zählt auch die nicht "
-               f"erfüllten und die ohne Daten.  \n{sources}")
+    st.html(data.status_table_html(matrix, order, "im-matrix", symbols_only=True))
+    st.caption(f"{LEGEND}. Erfüllt / Nicht erfüllt / Keine Daten: Anzahl der Standards des KI.  \n{sources}")
     downloads(matrix, f"standards_matrix_{year}", key="standards_matrix_download")
 
 
 def _missed_section(evaluations, standards, year, viewer, sources, sources_all_years) -> None:
     counts = data.status_counts(evaluations, year, viewer)
-    st.subheader(f"Am häufigsten nicht erfüllt, {year}")
-    st.plotly_chart(data.counts_figure(counts), config=PLOTLY_CONFIG, theme=None, key="standards_counts_chart",
-                    alt=f"Balkendiagramm: Anzahl der KI je Standard und Status im Berichtsjahr {year}")
-    st.caption(f"Anzahl der KI je Standard: {LEGEND}; oben der am häufigsten nicht erfüllte Standard.  \n{sources}")
-    downloads(counts, f"standards_nicht_erfuellt_{year}", key="standards_counts_download")
-
     by_year = data.missed_by_year(evaluations, viewer)
     changes = data.version_changes(standards)
-    st.markdown("**Nicht erfüllt über die Jahre**")
-    st.plotly_chart(data.missed_lines_figure(by_year, changes), config=PLOTLY_CONFIG, theme=None,
-                    key="standards_years_chart", alt="Liniendiagramm: Anzahl der KI, die einen Standard nicht "
-                    "erfüllen, je Berichtsjahr")
-    notes = [f"Jedes Jahr ist nach der damals gültigen Fassung bewertet. Neue Fassung: **{row['Standard']}** ab "
-             f"{row['ab Berichtsjahr']} ({row['Regel']}). {row['Änderung']}" for _, row in changes.iterrows()]
-    st.caption("  \n".join(notes + [sources_all_years]))
+    st.subheader(f"Am häufigsten nicht erfüllt, {year}")
+    # markdown, not st.html: st.html removes the inline SVG of the small lines
+    st.markdown(data.missed_table_html(counts, by_year, changes), unsafe_allow_html=True)
+    notes = [f"Anzahl der KI je Standard, oben der am häufigsten nicht erfüllte; {LEGEND}. Die Linie zeigt, wie viele "
+             "KI den Standard in jedem Berichtsjahr nicht erfüllt haben; jedes Jahr ist nach der damals gültigen "
+             "Fassung bewertet, eine gepunktete Linie markiert eine neue Fassung."]
+    notes += [f"Neue Fassung: **{row['Standard']}** ab {row['ab Berichtsjahr']} ({row['Regel']}). {row['Änderung']}"
+              for _, row in changes.iterrows()]
+    st.caption("  \n".join([*notes, sources]))
+    downloads(counts, f"standards_nicht_erfuellt_{year}", key="standards_counts_download")
+    st.caption(f"Nicht erfüllt je Berichtsjahr und Standard:  \n{sources_all_years}")
     downloads(by_year, "standards_nicht_erfuellt_je_jahr", key="standards_years_download")
 
 
@@ -85,7 +81,7 @@ def _centre_section(evaluations, standards, files, year, viewer, names) -> str |
     if detail.empty:
         st.info(f"Für {names[ki_ags]} liegt für {year} keine Bewertung vor.")
     else:
-        st.table(data.status_styler(detail, ["Status"]), border="horizontal")
+        st.html(data.status_table_html(detail, ["Status"], "im-detail"))
     file_note = data.centre_files_note(files, ki_ags, [year], viewer)
     st.caption(data.source_line(file_note, data.catalogue_note(standards)))
     downloads(detail, f"standards_{ki_ags}_{year}", key="standards_detail_download")
@@ -94,7 +90,7 @@ def _centre_section(evaluations, standards, files, year, viewer, names) -> str |
     history = data.centre_history(history_rows, ki_ags, viewer)
     st.markdown(f"**{names[ki_ags]}: Verlauf**")
     years = [column for column in history.columns if column != "Standard"]
-    st.table(data.status_styler(history, years, symbols_only=True), border="horizontal")
+    st.html(data.status_table_html(history, years, "im-history", symbols_only=True))
     notes = [LEGEND + "."] + data.history_notes(history_rows, ki_ags, viewer)
     all_files = data.centre_files_note(files, ki_ags, [int(y) for y in years], viewer)
     st.caption("  \n".join(notes + [data.source_line(all_files, data.catalogue_note(standards))]))
