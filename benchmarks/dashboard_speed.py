@@ -124,6 +124,14 @@ PAGES = [
         changed=_heading(", 31.12.2020") + " && " + _count(".js-plotly-plot", 3),
     ),
     PageCase(
+        name="Standards",
+        path="/standards?jahr=2024",
+        drawn=_count("table.im-matrix tbody tr", 54) + " && " + _count(".js-plotly-plot", 1),
+        prepare=_type_into("Berichtsjahr", "2020"),
+        commit=_press_enter,
+        changed=_heading("Am häufigsten nicht erfüllt, 2020") + " && " + _count(".js-plotly-plot", 1),
+    ),
+    PageCase(
         name="Steckbriefe",
         path="/steckbriefe",
         drawn=_heading("Ausgangslage") + " && " + _heading("Lebensunterhalt"),

@@ -22,6 +22,7 @@ navigation = st.navigation(access.allowed_pages(user, [
         st.Page(VIEWS / "karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page(VIEWS / "zeitreihen.py", title="Zeitreihen", icon=":material/show_chart:", url_path="zeitreihen"),
         st.Page(VIEWS / "vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
+        st.Page(VIEWS / "standards.py", title="Standards", icon=":material/verified:", url_path="standards"),
         st.Page(VIEWS / "steckbriefe.py", title="Steckbriefe", icon=":material/menu_book:", url_path="steckbriefe"),
         st.Page(VIEWS / "daten.py", title="Daten & Qualität", icon=":material/fact_check:", url_path="daten"),
     ]))

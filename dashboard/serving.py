@@ -211,3 +211,39 @@ def indicator_source_versions() -> pd.DataFrame:
         ") where source_table is not null group by indicator_id, role, source_table "
         "order by indicator_id, role desc, source_table"
     )
+
+
+# --- KI quality standards (INTERNAL: they judge named centres; the Standards page passes every frame through
+# dashboard/standards_data.py with the viewer before anything is shown) --------------------------------------------
+
+def ki_standards() -> pd.DataFrame:
+    """The quality-standards catalogue of this build, one row per standard version, with its edition and file."""
+    return query("select * from ki_standards order by standard_order, version")
+
+
+def standard_evaluations(year: int | None = None) -> pd.DataFrame:
+    """Every KI x report year x standard with status, value, rule and version note; one year or all years."""
+    if year is None:
+        return query("select * from ki_standard_evaluations order by year, ki_ags, standard_order")
+    return query("select * from ki_standard_evaluations where year = ? order by ki_ags, standard_order", year)
+
+
+def centre_history(ki_ags: str) -> pd.DataFrame:
+    """One KI's evaluations in every report year."""
+    return query("select * from ki_standard_evaluations where ki_ags = ? order by year, standard_order", ki_ags)
+
+
+def needs_offers(year: int | None = None) -> pd.DataFrame:
+    """Offers against needs per KI, report year and ratio, with median, pooled ratio and rank; one year or all."""
+    if year is None:
+        return query("select * from ki_needs_offers order by metric_id, year, ki_ags")
+    return query("select * from ki_needs_offers where year = ? order by metric_id, ki_ags", year)
+
+
+def ki_report_files() -> pd.DataFrame:
+    """The KI annual report files behind the metrics: per KI and report year the file(s) and when they were loaded."""
+    return query(
+        "select distinct m.ki_ags, m.year, m.report_file, f.loaded_at "
+        "from ki_metrics m left join (select file_name, max(loaded_at) as loaded_at from source_files group by 1) f "
+        "on f.file_name = m.report_file where m.report_file is not null order by m.year, m.ki_ags, m.report_file"
+    )
