@@ -195,3 +195,48 @@ def sign_in(app: AppTest, username: str, password: str) -> AppTest:
     button.click().run()
     assert not app.exception, app.exception
     return app
+
+
+COOKIE_KEY = "test-" + "k" * 40
+
+
+@pytest.fixture(scope="session")
+def auth_dashboard(demo_pipeline, tmp_path_factory):
+    """The dashboard on the demo snapshot with a user file of its own (IM_AUTH_FILE: the Koordinierungsstelle and the
+    KI Olpe) and a cookie key."""
+    folder = tmp_path_factory.mktemp("zugang")
+    user_file = folder / "benutzer.yaml"
+    access.write_accounts(user_file, {
+        "laki": access.Account("laki", "Koordinierungsstelle Test", access.ROLE_LAKI,
+                               password_hash=access.hash_password(PASSWORDS["laki"], rounds=4)),
+        "ki-olpe": access.Account("ki-olpe", "KI Olpe Test", access.ROLE_KI, ki="KI05966",
+                                  password_hash=access.hash_password(PASSWORDS["ki-olpe"], rounds=4)),
+    })
+    environment = {**demo_pipeline.env(), "IM_AUTH_FILE": str(user_file), "IM_AUTH_COOKIE_KEY": COOKIE_KEY}
+    process, url = start_dashboard(environment, folder / "streamlit.log")
+    yield url
+    stop_dashboard(process)
+
+
+def settle(page, timeout: float = 60) -> None:
+    """Wait until the script run has finished (Streamlit's own marker) and stayed finished for a moment."""
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        state = page.get_attribute("[data-test-script-state]", "data-test-script-state", timeout=timeout * 1000)
+        if state == "notRunning":
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > 1.0:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.2)
+    raise AssertionError("the script run did not finish")
+
+
+def browser_sign_in(page, username: str, password: str) -> None:
+    """Sign in through the sidebar form of the running dashboard."""
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    settle(page)

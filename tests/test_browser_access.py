@@ -17,51 +17,13 @@ import jwt
 import pytest
 
 from dashboard import access
-from tests.conftest import ARTIFACTS, PROJECT_ROOT, _free_port
+from tests.conftest import (
+    ARTIFACTS, COOKIE_KEY, PASSWORDS, PROJECT_ROOT, _free_port, browser_sign_in as _sign_in, settle as _settle,
+)
 
 pytestmark = pytest.mark.browser
 
-PASSWORDS = {"laki": "Koordination-2024!", "ki-olpe": "Olpe-Integration-7"}
-COOKIE_KEY = "test-" + "k" * 40
 INTERNAL_URL_PATHS = sorted(access.INTERNAL_PAGES)
-
-
-@pytest.fixture(scope="module")
-def auth_dashboard(demo_pipeline, tmp_path_factory):
-    """The dashboard on the demo snapshot with its own user file (IM_AUTH_FILE) and cookie key."""
-    folder = tmp_path_factory.mktemp("zugang")
-    user_file = folder / "benutzer.yaml"
-    access.write_accounts(user_file, {
-        "laki": access.Account("laki", "Koordinierungsstelle Test", access.ROLE_LAKI,
-                               password_hash=access.hash_password(PASSWORDS["laki"], rounds=4)),
-        "ki-olpe": access.Account("ki-olpe", "KI Olpe Test", access.ROLE_KI, ki="KI05966",
-                                  password_hash=access.hash_password(PASSWORDS["ki-olpe"], rounds=4)),
-    })
-    port = _free_port()
-    env = {**demo_pipeline.env(), "IM_AUTH_FILE": str(user_file), "IM_AUTH_COOKIE_KEY": COOKIE_KEY,
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log_path = folder / "streamlit.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise AssertionError(f"dashboard did not start: {log_path.read_text()[-3000:]}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
 
 
 def _internal_markers(demo_pipeline) -> list[str]:
@@ -95,32 +57,9 @@ class Recorder:
         return {marker for marker in markers if any(marker.encode("utf-8") in blob for blob in blobs)}
 
 
-def _settle(page, timeout: float = 60) -> None:
-    """Wait until the script run has finished (Streamlit's own marker) and stayed finished for a moment."""
-    deadline = time.monotonic() + timeout
-    quiet_since = None
-    while time.monotonic() < deadline:
-        state = page.get_attribute("[data-test-script-state]", "data-test-script-state", timeout=timeout * 1000)
-        if state == "notRunning":
-            quiet_since = quiet_since or time.monotonic()
-            if time.monotonic() - quiet_since > 1.0:
-                return
-        else:
-            quiet_since = None
-        time.sleep(0.2)
-    raise AssertionError("the script run did not finish")
-
-
 def _nav_paths(page) -> list[str]:
     links = page.locator('[data-testid="stSidebarNav"] a').all()
     return [link.get_attribute("href") for link in links]
-
-
-def _sign_in(page, username: str, password: str) -> None:
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
-    _settle(page)
 
 
 def test_unauthenticated_session_receives_nothing_internal(auth_dashboard, browser, demo_pipeline):

@@ -11,16 +11,19 @@ import re
 import pandas as pd
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, PASSWORDS, browser_sign_in
 
 pytestmark = pytest.mark.browser
 
 OWN = "KI05966"
 
 
-def _page(browser, url: str):
+def _page(browser, dashboard: str, username: str, path: str):
+    """A new tab, signed in as `username` (an internal page), on `path`."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
-    page.goto(url, wait_until="networkidle")
+    page.goto(dashboard, wait_until="networkidle")
+    browser_sign_in(page, username, PASSWORDS[username])
+    page.goto(dashboard + path, wait_until="networkidle")
     return page
 
 
@@ -53,10 +56,10 @@ def _screenshot(page, name: str) -> None:
 
 
 def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_the_matrix(
-        dashboard_url, browser, demo_pipeline):
+        auth_dashboard, browser, demo_pipeline):
     [(latest,)] = demo_pipeline.serving("select max(year) from ki_standard_evaluations")
     earlier = latest - 3
-    page = _page(browser, f"{dashboard_url}/standards")
+    page = _page(browser, auth_dashboard, "laki", "/standards")
     page.get_by_role("heading", name=f"Alle KI und Standards, {latest}").wait_for(timeout=30000)
     page.get_by_text("Demodaten (synthetisch)").first.wait_for()
 
@@ -100,11 +103,11 @@ def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_th
     page.close()
 
 
-def test_a_ki_sees_its_own_centre_and_the_others_only_as_numbers(dashboard_url, browser, demo_pipeline):
+def test_a_ki_sees_its_own_centre_and_the_others_only_as_numbers(auth_dashboard, browser, demo_pipeline):
     [(own_name,)] = demo_pipeline.serving("select name from districts where ags = ?", [OWN])
     others = [name for (name,) in demo_pipeline.serving(
         "select name from districts where level = 'KI' and ags <> ?", [OWN])]
-    page = _page(browser, f"{dashboard_url}/standards?ansicht={OWN}")
+    page = _page(browser, auth_dashboard, "ki-olpe", "/standards")  # the KI Olpe (KI05966) signed in
     page.get_by_role("heading", name=re.compile("^Ihr KI und die Standards")).wait_for(timeout=30000)
     page.get_by_role("heading", name=re.compile("^Angebot und Bedarf")).wait_for(timeout=30000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30000)

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import standards_data as data
 from dashboard.common import _excel_bytes, csv_bytes
 from dashboard.standards_data import StandardsViewer
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PASSWORDS, PROJECT_ROOT, sign_in
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 OWN = "KI05966"
@@ -337,8 +337,10 @@ def test_a_ki_sees_no_other_centre_by_name_or_code(served, own):
 
 # --- the page --------------------------------------------------------------------------------------------------------------
 
-def _open(**params) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
+def _open(username: str, **params) -> AppTest:
+    """The page for a signed-in user (an internal page: the navigation has it only after sign-in)."""
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    sign_in(app, username, PASSWORDS[username])
     for name, value in params.items():
         app.query_params[name] = value
     app.switch_page("views/standards.py").run()
@@ -355,8 +357,8 @@ def _metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
-def test_page_for_the_koordinierungsstelle_restores_the_url_and_shows_the_snapshot(snapshot, media):
-    app = _open(jahr="2016", gebiet="KI05513", kennzahl="hsu_teilnehmende_je_100_schueler_zuwanderungsgeschichte")
+def test_page_for_the_koordinierungsstelle_restores_the_url_and_shows_the_snapshot(snapshot, media, user_file):
+    app = _open("laki", jahr="2016", gebiet="KI05513", kennzahl="hsu_teilnehmende_je_100_schueler_zuwanderungsgeschichte")
     assert app.selectbox(key="standards_year").value == 2016
     assert app.selectbox(key="standards_centre").value == "KI05513"
     assert app.selectbox(key="standards_ratio").value == "hsu_teilnehmende_je_100_schueler_zuwanderungsgeschichte"
@@ -402,8 +404,8 @@ def test_page_for_the_koordinierungsstelle_restores_the_url_and_shows_the_snapsh
     assert _metrics(app)["Bewertungen nicht erfüllt"] == str(latest["n"].iloc[0])
 
 
-def test_page_for_a_ki_shows_its_own_centre_and_no_other_by_name(snapshot, media):
-    app = _open(ansicht=OWN, jahr="2024", gebiet="KI05111")
+def test_page_for_a_ki_shows_its_own_centre_and_no_other_by_name(snapshot, media, user_file):
+    app = _open("ki-olpe", jahr="2024", gebiet="KI05111")  # the KI Olpe (KI05966) asks for another centre
     assert not [box for box in app.selectbox if box.key == "standards_centre"]  # no choice of another centre
     own_name = snapshot("select name from districts where ags = ?", OWN)["name"].iloc[0]
     assert any(own_name in caption.value for caption in app.caption)
@@ -424,16 +426,9 @@ def test_page_for_a_ki_shows_its_own_centre_and_no_other_by_name(snapshot, media
     assert not [name for name in others if re.search(re.escape(name) + r"(?![\w-])", page_text)]
 
 
-def test_page_without_a_role_shows_no_report_data(snapshot):
-    # the sign-in hands the page its viewer through the session; neither a centre nor the names: the public
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["standards_viewer"] = StandardsViewer()
-    app.switch_page("views/standards.py").run()
+def test_page_without_a_role_shows_no_report_data(snapshot, user_file):
+    # the page script run without sign-in (the navigation would not even offer it): it stops before any data
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "views" / "standards.py"), default_timeout=60).run()
     assert not app.exception
     assert not app.metric and not app.get("html") and not app.get("download_button")
-    assert any("nur für die Landesweite Koordinierungsstelle" in info.value for info in app.info)
-    # the same hook gives a KI its view
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["standards_viewer"] = StandardsViewer.centre(OWN)
-    app.switch_page("views/standards.py").run()
-    assert not app.exception and not [box for box in app.selectbox if box.key == "standards_centre"]
+    assert any("nur für angemeldete" in info.value for info in app.info)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import comparison, serving
+from dashboard import access, comparison, serving
 from dashboard import standards_data as data
 from dashboard.common import PLOTLY_CONFIG, demo_banner, downloads, footer, no_snapshot_yet, url_choice
 from dashboard.formatting import format_number
@@ -20,13 +20,12 @@ LEGEND = " · ".join(f"{data.STATUS_SYMBOLS[s]} {s}" for s in data.STATUSES) + \
 
 
 def viewer_from_session() -> data.StandardsViewer:
-    """Who is looking: the viewer the sign-in put into the session (standards_viewer); until there is a sign-in, the
-    Koordinierungsstelle, or a KI's view when the URL names it (?ansicht=KI05966). The one place to rewire."""
-    viewer = st.session_state.get("standards_viewer")
-    if isinstance(viewer, data.StandardsViewer):
-        return viewer
-    centre = st.query_params.get("ansicht")
-    return data.StandardsViewer.centre(str(centre)) if centre else data.StandardsViewer.koordinierungsstelle()
+    """Who is looking, from the sign-in (dashboard/access.py): the Koordinierungsstelle sees every centre by name, a
+    KI its own centre by name and the others only as counts. access.require() stops everyone else first."""
+    user = access.require()
+    if user.role == access.ROLE_LAKI:
+        return data.StandardsViewer.koordinierungsstelle()
+    return data.StandardsViewer.centre(user.ki)
 
 
 def _matrix_section(evaluations, year, viewer, sources) -> None:
