@@ -229,3 +229,36 @@ def distribution_figure(frame: pd.DataFrame, selected_ags: str, unit: str, nrw_v
     _german_layout(figure, height=240)
     figure.update_layout(margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
     return figure
+
+
+def bar_table_html(frame: pd.DataFrame, selected_ags: str, unit: str, median: float | None) -> str:
+    """The units of a Vergleichstyp as a small table with a bar per value (plain HTML: a third chart-library chart
+    on the Vergleich page cost it its two-second load budget). The chosen unit is bold and blue; the type's median
+    is a dotted mark on every bar's scale."""
+    from html import escape
+
+    shown = frame[frame["value"].notna()]
+    high = max([float(shown["value"].max()) if len(shown) else 0.0, median or 0.0]) or 1.0
+    rows = []
+    for row in frame.itertuples():
+        chosen = row.ags == selected_ags
+        width = 0.0 if pd.isna(row.value) else max(0.0, float(row.value)) / high * 100
+        marker = "" if median is None else (
+            f'<span class="median" style="left:{max(0.0, median) / high * 100:.1f}%"></span>')
+        colour = COLOUR_SELECTED if chosen else COLOUR_OTHERS
+        name = f"<b>{escape(str(row.name))}</b>" if chosen else escape(str(row.name))
+        rows.append(
+            f"<tr><td>{_rank_text(row.rank_nrw, row.ranked_count_nrw)}</td><td>{name}</td>"
+            f'<td class="num">{escape(format_value(row.value, unit)) if pd.notna(row.value) else "–"}</td>'
+            f'<td class="bar"><span style="width:{width:.1f}%;background:{colour}"></span>{marker}</td></tr>'
+        )
+    style = (
+        "<style>table.im-bars{border-collapse:collapse;width:100%;font-size:0.9rem}"
+        "table.im-bars td{padding:2px 6px;border-bottom:1px solid #eee;white-space:nowrap}"
+        "table.im-bars td.num{text-align:right}table.im-bars td.bar{width:55%;position:relative}"
+        "table.im-bars td.bar span{display:inline-block;height:0.9em}"
+        "table.im-bars td.bar span.median{position:absolute;top:0;bottom:0;width:0;border-left:2px dotted "
+        f"{COLOUR_REGION}}}</style>"
+    )
+    header = "<tr><th>Rang in NRW</th><th>Gebiet</th><th>Wert</th><th></th></tr>"
+    return f'{style}<table class="im-bars"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'

@@ -108,14 +108,14 @@ def test_vergleich_change_the_year_read_rank_and_nrw_and_download_the_ranking(da
         "where indicator_id = 'auslaenderanteil' and group_id = 'insgesamt' and ags = '05966' and year = ?", [earlier])
     # the page redraws after the change: wait for the new figures, then count them
     page.locator("table tr", has_text="Rang in NRW").filter(has_text=f"{rank} von {count}").wait_for(timeout=30000)
-    annotations = page.locator(".js-plotly-plot .annotation-text")
     nrw_text = f"NRW {format_value(nrw, '%')}"
-    page.wait_for_function(  # the NRW line is labelled in the ranking, the distribution and the type's chart
+    page.wait_for_function(  # the NRW line is labelled in the ranking and the distribution
         "(text) => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))"
-        ".filter(e => e.textContent === text).length === 3", arg=nrw_text, timeout=30000)
-    annotations.get_by_text(f"Median des Typs {format_value(median, '%')}").wait_for(timeout=30000)
-    # the chosen Kreis is the one bold name on the ranking's axis (and in its type's chart)
+        ".filter(e => e.textContent === text).length === 2", arg=nrw_text, timeout=30000)
+    page.get_by_text(f"Median des Vergleichstyps ({format_value(median, '%')})").wait_for(timeout=30000)
+    # the chosen Kreis is the one bold name on the ranking's axis and in its type's table
     assert set(page.locator(".js-plotly-plot .ytick tspan[style*='bold']").all_text_contents()) == {"Kreis Olpe"}
+    assert page.locator("table.im-bars b").all_text_contents() == ["Kreis Olpe"]
 
     ranking = _download_csv(page, button_index=1)
     served = pd.DataFrame(demo_pipeline.serving(

@@ -12,6 +12,7 @@ from dashboard.common import (
     GROUP_NAMES, PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
     url_choice,
 )
+from dashboard.formatting import format_value
 from dashboard.selections import group_choice, indicator_choice
 
 
@@ -118,13 +119,11 @@ def main() -> None:
         if level == "KI":
             st.caption("Die Typen sind für die Kreise und kreisfreien Städte gebildet; ein KI gehört zum Typ seines "
                        "Kreises. Der Median ist der der Kreise des Typs.")
-        st.plotly_chart(
-            comparison.ranking_figure(members, ags, unit, nrw_value, median=row["vergleichstyp_median"]),
-            config=PLOTLY_CONFIG, theme=None, key="compare_type_chart",
-            alt=f"Balkendiagramm: {indicator['name_de']} {year} im Vergleichstyp, mit Median des Typs und NRW",
-        )
+        median = row["vergleichstyp_median"] if pd.notna(row["vergleichstyp_median"]) else None
+        st.html(comparison.bar_table_html(members, ags, unit, median))
         missing = comparison.without_value(members)
-        st.caption("Gepunktete Linie: Median des Vergleichstyps; gestrichelt: NRW."
+        st.caption(f"Gepunktete Linie: Median des Vergleichstyps ({format_value(median, unit)}); NRW: "
+                   f"{format_value(nrw_value, unit)}."
                    + (f" Ohne Balken: {missing}." if missing else "") + "  \n" + sources)
         downloads(comparison.download_table(members, indicator["name_de"], group), f"vergleichstyp_{base_name}",
                   key="compare_type_download")
