@@ -103,6 +103,38 @@ def workspace(tmp_path) -> PipelineWorkspace:
     return new_workspace(tmp_path)
 
 
+@pytest.fixture
+def media(monkeypatch):
+    """The files behind the download buttons of AppTest runs: AppTest keeps them in a MemoryMediaFileStorage per
+    run; this records each storage so a test can read a button's bytes by its key."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    storages = []
+
+    class RecordingStorage(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            storages.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+
+    def download(app: AppTest, key: str) -> bytes:
+        [button] = [b for b in app.get("download_button") if b.proto.id.endswith(key)]
+        return storages[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
+
+    return download
+
+
+def read_download_csv(content: bytes):
+    """A CSV download of the dashboard (semicolon, decimal comma, UTF-8 with BOM) as a data frame; AGS as text."""
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.BytesIO(content), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+
+
 # Browser tests (marker `browser`): the running dashboard on the demo snapshot, driven by Playwright in Debian's
 # Chromium (Playwright's own browser download does not work offline).
 def _free_port() -> int:

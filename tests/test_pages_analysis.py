@@ -4,7 +4,6 @@ the URL, and the figures on the page against the snapshot)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import duckdb
@@ -17,6 +16,7 @@ from dashboard import charts, comparison, factsheets, timeseries
 from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT
 from dashboard.formatting import format_value
 from tests.conftest import PROJECT_ROOT
+from tests.conftest import read_download_csv as _csv
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 
@@ -34,33 +34,6 @@ def snapshot(demo_pipeline, monkeypatch):
     """The demo snapshot for the dashboard (IM_DATA_DIR) and a reader of it for the test's own expectations."""
     monkeypatch.setenv("IM_DATA_DIR", str(demo_pipeline.data_dir))
     return lambda sql, *params: _frame(demo_pipeline.serving_path, sql, list(params))
-
-
-@pytest.fixture
-def media(monkeypatch):
-    """The files behind the download buttons of AppTest runs: AppTest keeps them in a MemoryMediaFileStorage per
-    run; this records each storage so a test can read a button's bytes by its URL."""
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    storages = []
-
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            storages.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
-
-    def download(app: AppTest, key: str) -> bytes:
-        [button] = [b for b in app.get("download_button") if b.proto.id.endswith(key)]
-        return storages[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
-
-    return download
-
-
-def _csv(data: bytes) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
 
 
 def _catalogue_row(snapshot, indicator_id: str) -> dict:

@@ -18,6 +18,7 @@ from dashboard import standards_data as data
 from dashboard.common import _excel_bytes, csv_bytes
 from dashboard.standards_data import StandardsViewer
 from tests.conftest import PASSWORDS, PROJECT_ROOT, sign_in
+from tests.conftest import read_download_csv as _csv
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 OWN = "KI05966"
@@ -53,33 +54,6 @@ def served(demo_pipeline):
 def snapshot(demo_pipeline, monkeypatch):
     monkeypatch.setenv("IM_DATA_DIR", str(demo_pipeline.data_dir))
     return lambda sql, *params: _frame(demo_pipeline.serving_path, sql, list(params))
-
-
-@pytest.fixture
-def media(monkeypatch):
-    """The files behind the download buttons of AppTest runs (AppTest keeps them in a MemoryMediaFileStorage per
-    run; this records each storage so a test can read a button's bytes)."""
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    storages = []
-
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            storages.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
-
-    def download(app: AppTest, key: str) -> bytes:
-        [button] = [b for b in app.get("download_button") if b.proto.id.endswith(key)]
-        return storages[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
-
-    return download
-
-
-def _csv(content: bytes) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(content), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
 
 
 def _latest(served) -> int:

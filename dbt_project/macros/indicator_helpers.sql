@@ -22,3 +22,13 @@ coalesce(nullif({{ first }}, '-'), nullif({{ second }}, '-'), {{ first }}, {{ se
 {% macro is_estimated(flag) %}
 coalesce(regexp_matches({{ flag }}, 's$'), false)
 {% endmacro %}
+
+{#- Lineage columns of an indicator whose numerator and denominator come from the same table download. -#}
+{% macro same_source_lineage(table_code='table_code', stand='stand', file_name='file_name') %}
+{{ table_code }} as numerator_source_table,
+        {{ stand }} as numerator_stand,
+        {{ file_name }} as numerator_source_file,
+        {{ table_code }} as denominator_source_table,
+        {{ stand }} as denominator_stand,
+        {{ file_name }} as denominator_source_file
+{%- endmacro %}

@@ -69,12 +69,7 @@ rate_rows as (
         {{ is_estimated('flag') }} as is_estimated,
         'source_total' as aggregation,
         false as numerator_summed_rounded_parts,
-        table_code as numerator_source_table,
-        stand as numerator_stand,
-        file_name as numerator_source_file,
-        table_code as denominator_source_table,
-        stand as denominator_stand,
-        file_name as denominator_source_file,
+        {{ same_source_lineage() }},
         is_synthetic
     from rates
 ),
@@ -95,12 +90,7 @@ share_rows as (
         {{ is_estimated(combine_flags('unemployed_foreign_flag', 'unemployed_all_flag')) }} as is_estimated,
         'source_total' as aggregation,
         false as numerator_summed_rounded_parts,
-        table_code as numerator_source_table,
-        stand as numerator_stand,
-        file_name as numerator_source_file,
-        table_code as denominator_source_table,
-        stand as denominator_stand,
-        file_name as denominator_source_file,
+        {{ same_source_lineage() }},
         is_synthetic
     from pivoted
     where has_unemployed_foreign and has_unemployed_all

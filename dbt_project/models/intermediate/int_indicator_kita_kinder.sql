@@ -102,12 +102,7 @@ final as (
         {{ is_estimated(combine_flags('numerator_flag', 'children_all_flag')) }} as is_estimated,
         aggregation,
         false as numerator_summed_rounded_parts,
-        table_code as numerator_source_table,
-        stand as numerator_stand,
-        file_name as numerator_source_file,
-        table_code as denominator_source_table,
-        stand as denominator_stand,
-        file_name as denominator_source_file,
+        {{ same_source_lineage() }},
         is_synthetic
     from by_indicator
 )
