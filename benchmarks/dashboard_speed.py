@@ -113,18 +113,20 @@ PAGES = [
     PageCase(
         name="Zeitreihen",
         path="/zeitreihen?indikator=auslaenderanteil&gebiete=05966,05",
-        drawn=_count(".js-plotly-plot .scatterlayer .trace", 2),
+        drawn=_count("svg.im-lines g.series", 2),
         prepare=_type_into("Indikator (nach Stufe der Bildungskette)", "Arbeitslosenquote"),
         commit=_press_enter,
-        changed=_heading("Arbeitslosenquote (") + " && " + _count(".js-plotly-plot .scatterlayer .trace", 2),
+        changed=_heading("Arbeitslosenquote (") + " && document.querySelector('svg.im-lines')"
+        ".getAttribute('aria-label').includes('Arbeitslosenquote')",
     ),
     PageCase(
         name="Vergleich",
         path="/vergleich?indikator=auslaenderanteil&gebiet=05966",
-        drawn=_count(".js-plotly-plot", 2) + " && " + _count("table.im-bars tr", 5),
+        drawn=_count("table.im-bars tr", 60) + " && " + _count("svg.im-dots g.point", 53),
         prepare=_type_into("Berichtsjahr", "2020"),
         commit=_press_enter,
-        changed=_heading(", 31.12.2020") + " && " + _count(".js-plotly-plot", 2),
+        changed=_heading(", 31.12.2020") + " && document.querySelector('svg.im-dots')"
+        ".getAttribute('aria-label').includes('Werte 2020')",
     ),
     PageCase(
         name="Standards",

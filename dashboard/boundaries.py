@@ -8,8 +8,8 @@ Shapefiles come in ETRS89/UTM32 (EPSG:25832; older VG5000 in Gauss-Krüger): the
 geometries are reprojected to WGS84. Only NRW is kept (AGS starting with 05), keyed by the 5-digit (Kreis) or 8-digit
 (Gemeinde) AGS. Large inputs (VG250) are simplified as one coverage, so that neighbours keep a common border.
 
-The result is GeoJSON for Plotly's MapLibre trace (`go.Choroplethmap`, map style "white-bg": no tile server, works
-offline): rings in RFC 7946 order (exterior counter-clockwise), coordinates rounded to about one metre.
+The result is GeoJSON, drawn as inline SVG by map_svg.py (no tile server, works offline): rings in RFC 7946 order
+(exterior counter-clockwise), coordinates rounded to about one metre.
 
 A missing or unreadable file never breaks a page: `load_boundaries` returns no boundaries and a German message for
 the user, and logs the exact error.

@@ -31,6 +31,12 @@ SUPPRESSED_REASON = (
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "de"}
 
 
+def show_svg(markup: str) -> None:
+    """Show a chart drawn as inline SVG (one line of markup, see dashboard/charts.py). Markdown with HTML, not
+    st.html: st.html removes inline SVG."""
+    st.markdown(markup, unsafe_allow_html=True)
+
+
 def demo_banner() -> None:
     st.warning(DEMO_BANNER, icon="⚠️")
 

@@ -1,16 +1,14 @@
 """Vergleich: all Kreise (or all KIs) in one year ranked, their distribution, the similar Kreise (Vergleichstyp) and
-the chosen unit's position: the data behind each chart as plain functions, and the Plotly figures. Ranks,
+the chosen unit's position: the data behind each chart as plain functions, and the charts (HTML bars, SVG). Ranks,
 percentiles, NRW value and type median are the served ones (indicator_comparisons); nothing is recomputed here."""
 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.charts import COLOUR_LAND, COLOUR_OTHERS, COLOUR_REGION, COLOUR_SELECTED, _german_layout
+from dashboard import charts
 from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT, stand_text, table_label
 from dashboard.formatting import format_number, format_value
-from dashboard.timeseries import hover_value, value_axis
 
 LEVELS = {"Kreis": "Kreise und kreisfreie Städte", "KI": "Kommunale Integrationszentren (KI)"}
 DEFAULT_UNIT = "05966"
@@ -174,91 +172,75 @@ def source_line(indicator: dict, shown: pd.DataFrame) -> str:
     return f"**Quelle:** {text} · **Lizenz:** {indicator['licence_de']}"
 
 
-def _reference_line(figure: go.Figure, x: float, text: str, colour: str, dash: str, position: str) -> None:
-    figure.add_vline(x=x, line=dict(color=colour, width=2, dash=dash),
-                     annotation=dict(text=text, font=dict(size=12, color=colour), bgcolor="rgba(255,255,255,0.8)"),
-                     annotation_position=position)
-
-
-def ranking_figure(frame: pd.DataFrame, selected_ags: str, unit: str, nrw_value: float | None,
-                   median: float | None = None) -> go.Figure:
-    """Horizontal bars, best rank at the top, the chosen unit in blue; NRW (black, dashed) and, for a type, its
-    median (orange, dotted) as reference lines."""
-    shown = frame[frame["value"].notna()]
-    colours = [COLOUR_SELECTED if ags == selected_ags else COLOUR_OTHERS for ags in shown["ags"]]
-    labels = [f"<b>{name}</b>" if ags == selected_ags else name for ags, name in zip(shown["ags"], shown["name"])]
-    figure = go.Figure(go.Bar(
-        x=shown["value"], y=labels, orientation="h", marker_color=colours,
-        customdata=shown[["rank_nrw"]], hovertemplate="%{y}: " + hover_value(unit, "x")
-        + "<br>Rang %{customdata[0]}<extra></extra>",
-    ))
+def references(nrw_value: float | None, unit: str, median: float | None = None) -> list[charts.Reference]:
+    """The reference lines of the comparison charts: NRW (black, dashed) and a type's median (orange, dotted)."""
+    lines = []
     if nrw_value is not None and pd.notna(nrw_value):
-        _reference_line(figure, nrw_value, f"NRW {format_value(nrw_value, unit)}", COLOUR_LAND, "dash", "top right")
+        lines.append(charts.Reference(float(nrw_value), f"NRW {format_value(nrw_value, unit)}", charts.COLOUR_LAND,
+                                      "6 4"))
     if median is not None and pd.notna(median):
-        _reference_line(figure, median, f"Median des Typs {format_value(median, unit)}", COLOUR_REGION, "dot",
-                        "bottom right")
-    figure.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=11), automargin=True)
-    figure.update_xaxes(**value_axis(unit))
-    _german_layout(figure, height=max(220, 18 * len(shown) + 80))
-    figure.update_layout(margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
-    return figure
+        lines.append(charts.Reference(float(median), f"Median des Typs {format_value(median, unit)}",
+                                      charts.COLOUR_REGION, "2 3"))
+    return lines
 
 
-def distribution_figure(frame: pd.DataFrame, selected_ags: str, unit: str, nrw_value: float | None,
-                        level: str) -> go.Figure:
-    """A box with every unit as a point (hover: name); the chosen unit a large blue diamond; NRW as a line."""
+def distribution_svg(frame: pd.DataFrame, selected_ags: str, unit: str, nrw_value: float | None, label: str) -> str:
+    """Every unit with a value as a point, the box from the lower to the upper quartile with the median, the chosen
+    unit a large blue diamond, NRW as a dashed line."""
     shown = frame[frame["value"].notna()]
-    category = LEVELS[level].split(" (")[0]
-    figure = go.Figure(go.Box(
-        x=shown["value"], name=category, boxpoints="all", jitter=0.6, pointpos=0, orientation="h",
-        marker=dict(color="#7F7F7F", size=7, opacity=0.8), line=dict(color="#555555"), fillcolor="rgba(0,0,0,0)",
-        text=shown["name"], hovertemplate="%{text}: " + hover_value(unit, "x") + "<extra></extra>",
-        hoveron="points",
-    ))
-    chosen = shown[shown["ags"] == selected_ags]
-    if len(chosen):
-        figure.add_trace(go.Scatter(
-            x=chosen["value"], y=[category], mode="markers+text", text=chosen["name"], textposition="top center",
-            marker=dict(color=COLOUR_SELECTED, size=16, symbol="diamond", line=dict(color="white", width=1.5)),
-            hovertemplate="%{text}: " + hover_value(unit, "x") + "<extra></extra>", name=chosen["name"].iloc[0],
-        ))
-    if nrw_value is not None and pd.notna(nrw_value):
-        _reference_line(figure, nrw_value, f"NRW {format_value(nrw_value, unit)}", COLOUR_LAND, "dash", "top right")
-    figure.update_yaxes(title=None, showticklabels=False)
-    figure.update_xaxes(**value_axis(unit))
-    _german_layout(figure, height=240)
-    figure.update_layout(margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
-    return figure
+    points = [(row.ags, row.name, float(row.value)) for row in shown.itertuples()]
+    return charts.distribution_svg(points, selected_ags, unit, label, references(nrw_value, unit))
 
 
-def bar_table_html(frame: pd.DataFrame, selected_ags: str, unit: str, median: float | None) -> str:
-    """The units of a Vergleichstyp as a small table with a bar per value (plain HTML: a third chart-library chart
-    on the Vergleich page cost it its two-second load budget). The chosen unit is bold and blue; the type's median
-    is a dotted mark on every bar's scale."""
+def bar_table_html(frame: pd.DataFrame, selected_ags: str, unit: str, nrw_value: float | None = None,
+                   median: float | None = None, label: str = "") -> str:
+    """Units as a table with a bar per value, in the frame's order (the ranking, or a Vergleichstyp): rank, name,
+    value (or "gesperrt", "–") and the bar; the chosen unit bold with a blue bar; NRW (dashed) and the type's median
+    (dotted) marked on every bar's scale. Plain HTML: it reads, prints and copies as a table. Bars start at zero,
+    so negative values (a gap between groups) point left of it."""
     from html import escape
 
-    shown = frame[frame["value"].notna()]
-    high = max([float(shown["value"].max()) if len(shown) else 0.0, median or 0.0]) or 1.0
+    marks = references(nrw_value, unit, median)
+    known = [float(v) for v in frame["value"].dropna()] + [mark.value for mark in marks]
+    low, high = min(known + [0.0]), max(known + [0.0])
+    position = charts.Scale(low, high if high > low else low + 1, 0, 100)
     rows = []
     for row in frame.itertuples():
         chosen = row.ags == selected_ags
-        width = 0.0 if pd.isna(row.value) else max(0.0, float(row.value)) / high * 100
-        marker = "" if median is None else (
-            f'<span class="median" style="left:{max(0.0, median) / high * 100:.1f}%"></span>')
-        colour = COLOUR_SELECTED if chosen else COLOUR_OTHERS
         name = f"<b>{escape(str(row.name))}</b>" if chosen else escape(str(row.name))
+        if row.is_suppressed:
+            text, bar = SUPPRESSED_TEXT, ""
+        elif pd.isna(row.value):
+            text, bar = "–", ""
+        else:
+            start, end = sorted((position(0), position(float(row.value))))
+            colour = charts.COLOUR_SELECTED if chosen else charts.COLOUR_OTHERS
+            text = format_value(row.value, unit)
+            bar = (f'<span class="value" title="{escape(f"{row.name}: {text}")}" '
+                   f'style="left:{start:.2f}%;width:{max(end - start, 0.3):.2f}%;background:{colour}"></span>')
+        lines = "".join(
+            f'<span class="mark" style="left:{position(mark.value):.2f}%;border-left:2px '
+            f'{"dashed" if mark.colour == charts.COLOUR_LAND else "dotted"} {mark.colour}"></span>' for mark in marks
+        )
         rows.append(
-            f"<tr><td>{_rank_text(row.rank_nrw, row.ranked_count_nrw)}</td><td>{name}</td>"
-            f'<td class="num">{escape(format_value(row.value, unit)) if pd.notna(row.value) else "–"}</td>'
-            f'<td class="bar"><span style="width:{width:.1f}%;background:{colour}"></span>{marker}</td></tr>'
+            f'<tr data-ags="{escape(row.ags)}"><td>{_rank_text(row.rank_nrw, row.ranked_count_nrw)}</td>'
+            f'<td>{name}</td><td class="num">{escape(text)}</td><td class="bar"><div>{bar}{lines}</div></td></tr>'
         )
     style = (
         "<style>table.im-bars{border-collapse:collapse;width:100%;font-size:0.9rem}"
-        "table.im-bars td{padding:2px 6px;border-bottom:1px solid #eee;white-space:nowrap}"
-        "table.im-bars td.num{text-align:right}table.im-bars td.bar{width:55%;position:relative}"
-        "table.im-bars td.bar span{display:inline-block;height:0.9em}"
-        "table.im-bars td.bar span.median{position:absolute;top:0;bottom:0;width:0;border-left:2px dotted "
-        f"{COLOUR_REGION}}}</style>"
+        "table.im-bars td,table.im-bars th{padding:2px 6px;border-bottom:1px solid #eee;white-space:nowrap;"
+        "text-align:left}"
+        "table.im-bars td.num{text-align:right}table.im-bars td.bar{width:55%}"
+        "table.im-bars td.bar div{position:relative;height:1.1em}"
+        "table.im-bars td.bar span{position:absolute;top:0.1em;bottom:0.1em}"
+        "table.im-bars td.bar span.mark{top:-0.2em;bottom:-0.2em;width:0}"
+        "table.im-bars th .key{display:inline-block;width:18px;height:0;vertical-align:middle;margin:0 4px 0 12px}"
+        "</style>"
     )
-    header = "<tr><th>Rang in NRW</th><th>Gebiet</th><th>Wert</th><th></th></tr>"
-    return f'{style}<table class="im-bars"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    keys = "".join(
+        f'<span class="key" style="border-top:2px {"dashed" if mark.colour == charts.COLOUR_LAND else "dotted"} '
+        f'{mark.colour}"></span>{escape(mark.label)}' for mark in marks
+    )
+    header = f"<tr><th>Rang in NRW</th><th>Gebiet</th><th>Wert</th><th>{keys}</th></tr>"
+    return (f'{style}<table class="im-bars" aria-label="{escape(label)}"><thead>{header}</thead><tbody>{"".join(rows)}</tbody>'
+            '</table>')

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import map_svg as map_svg_module
 from dashboard import maps, serving
 from dashboard.boundaries import GEMEINDE, KREIS, BoundaryLoad
-from dashboard.common import SUPPRESSED_REASON, url_choice
+from dashboard.common import SUPPRESSED_REASON, show_svg, url_choice
 from dashboard.formatting import format_number, format_stand
 from dashboard.labels import (
     STATUS_LATER, STATUS_NO_DATA, STATUS_NOTHING, STATUS_SUPPRESSED, group_label, stage_rank, table_label, value_status,
@@ -398,5 +398,5 @@ def show_map(indicator_id: str, group_id: str, year: int, level: str, kreis_ags:
              loaded: BoundaryLoad) -> None:
     svg = map_svg(indicator_id, group_id, int(year), level, kreis_ags, scope, serving.snapshot_version(),
                   boundary_token(loaded), loaded)
-    st.markdown(svg, unsafe_allow_html=True)
+    show_svg(svg)
 

@@ -1,6 +1,6 @@
 """The maps of the pages "Gemeinden" and "Karte" as inline SVG, drawn on the server.
 
-Why not the Plotly figures of dashboard/maps.py: a page with a Plotly map has the browser load and compile Plotly's
+Why not Plotly: a page with a Plotly map has the browser load and compile Plotly's
 4.7 MB bundle and start MapLibre; on the 2-core target machine that alone took 1.9 to 3.3 s per first load (an
 empty Streamlit page: 0.7 to 1.2 s), beyond the 2 s budget. An SVG costs the browser next to nothing (the Kreisprofil
 draws its trend lines the same way). Same data (maps.map_frame), same colour-blind-safe scales (maps.colour_range:
@@ -39,7 +39,7 @@ STYLE = (
     "<style>"
     ".im-map path,.im-map rect{vector-effect:non-scaling-stroke}"
     ".im-map .area:hover{stroke:#000;stroke-width:2px}"
-    ".im-map text{font-family:'Source Sans 3','Source Sans Pro',sans-serif}"
+    ".im-map text{font-family:inherit}"
     "</style>"
 )
 

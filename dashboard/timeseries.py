@@ -1,14 +1,13 @@
 """Zeitreihen: the data behind the lines of several units over the years, the gap between groups, the breaks in
-the series, and the Plotly figures (plain functions, tested on the demo snapshot)."""
+the series, and the line charts (plain functions, tested on the demo snapshot)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.charts import COLOUR_LAND, _german_layout
+from dashboard import charts
 from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT
 from dashboard.formatting import format_value
 
@@ -209,62 +208,26 @@ def gap_download_table(frame: pd.DataFrame, indicator_name: str) -> pd.DataFrame
     })
 
 
-def hover_value(unit: str, axis: str = "y") -> str:
-    """Plotly's hover format for a value in the unit's decimals (as formatting.format_value shows it)."""
-    decimals = 2 if unit == "Verhältnis" else 1
-    suffix = "" if unit == "Verhältnis" else f"\u202f{unit}"
-    return f"%{{{axis}:.{decimals}f}}{suffix}"
-
-
-def value_axis(unit: str) -> dict:
-    """Axis settings for values in a unit: '%' written at each tick (then no title), other units as the title;
-    automargin so that tick labels are never cut off."""
-    return dict(
-        title=None if unit == "%" else unit, ticksuffix="\u202f%" if unit == "%" else "", gridcolor="#E5E5E5",
-        automargin=True,
-    )
-
-
-def _line_styles(frame: pd.DataFrame) -> dict[str, dict]:
-    styles, index = {}, 0
-    for ags in dict.fromkeys(frame["ags"]):
-        if ags == NRW:
-            styles[ags] = dict(line=dict(color=COLOUR_LAND, width=2.5, dash="dash"), marker=dict(symbol="circle-open"))
-            continue
-        styles[ags] = dict(
-            line=dict(color=SERIES_COLOURS[index % len(SERIES_COLOURS)], width=3),
-            marker=dict(symbol=SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)], size=8),
-        )
-        index += 1
-    return styles
-
-
-def _mark_breaks(figure: go.Figure, breaks: list[SeriesBreak]) -> None:
-    for item in breaks:
-        figure.add_vline(
-            x=item.x, line=dict(color="#555555", width=1.5, dash="dot"),
-            annotation=dict(text=item.label, textangle=-90, font=dict(size=12, color="#333333"),
-                            bgcolor="rgba(255,255,255,0.85)"),
-            annotation_position="top left",
-        )
-
-
-def lines_figure(frame: pd.DataFrame, unit: str, breaks: list[SeriesBreak], *, value_column: str = "value",
-                 zero_line: bool = False, height: int = 420) -> go.Figure:
-    """One line per unit; NRW black and dashed; empty values stay gaps (connectgaps off); breaks as dotted
-    vertical lines with their label."""
-    figure = go.Figure()
-    styles = _line_styles(frame)
+def lines(frame: pd.DataFrame, value_column: str = "value") -> list[charts.Line]:
+    """The frame's units as lines, in the order chosen: NRW black and dashed with open circles; every other unit
+    its own colour and marker shape."""
+    drawn, index = [], 0
     for ags, part in frame.groupby("ags", sort=False):
-        figure.add_trace(go.Scatter(
-            x=part["year"], y=part[value_column], name=part["name"].iloc[0], mode="lines+markers",
-            connectgaps=False, hovertemplate="%{x}: " + hover_value(unit) + "<extra>%{fullData.name}</extra>",
-            **styles[ags],
-        ))
-    _mark_breaks(figure, breaks)
-    figure.update_xaxes(dtick=1, showgrid=False, title=None, automargin=True)
-    figure.update_yaxes(**value_axis(unit), rangemode="normal" if zero_line else "tozero",
-                        zeroline=zero_line, zerolinecolor="#777777", zerolinewidth=1.5)
-    _german_layout(figure, height=height)
-    figure.update_layout(margin=dict(l=10, r=10, t=70, b=10))  # room for the break labels above the legend
-    return figure
+        values = {int(year): (None if pd.isna(value) else float(value))
+                  for year, value in zip(part["year"], part[value_column])}
+        if ags == NRW:
+            drawn.append(charts.Line(ags, part["name"].iloc[0], values, charts.COLOUR_LAND, "circle-open",
+                                     width=2.5, dash="8 5"))
+            continue
+        drawn.append(charts.Line(ags, part["name"].iloc[0], values, SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                                 SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)]))
+        index += 1
+    return drawn
+
+
+def lines_svg(frame: pd.DataFrame, unit: str, breaks: list[SeriesBreak], label: str, *,
+              value_column: str = "value", zero_line: bool = False, height: int = 400) -> str:
+    """One line per unit (see `lines`); empty values stay gaps; breaks as dotted vertical lines with their label."""
+    return charts.line_chart_svg(lines(frame, value_column), unit, label,
+                                 [charts.VerticalMark(item.x, item.label) for item in breaks],
+                                 zero_line=zero_line, height=height)

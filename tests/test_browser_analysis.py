@@ -15,16 +15,6 @@ from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-# The pixel position of one point of a Plotly line chart, from Plotly's own axis mapping.
-POINT_POSITION = """([name, x]) => {
-  const plot = document.querySelector('.js-plotly-plot');
-  const trace = plot._fullData.find(t => t.name === name);
-  const index = Array.from(trace.x).indexOf(x);
-  const area = plot.querySelector('.nsewdrag').getBoundingClientRect();
-  return [area.left + plot._fullLayout.xaxis.l2p(x), area.top + plot._fullLayout.yaxis.l2p(trace.y[index])];
-}"""
-
-
 def _page(browser, url: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
     page.goto(url, wait_until="networkidle")
@@ -65,18 +55,20 @@ def test_zeitreihen_add_a_kreis_read_its_point_and_download_the_lines(dashboard_
     _choose(page, "Gebiete", "Gelsenkirchen")
     page.keyboard.press("Escape")
     _wait_for_param(page, "gebiete=05966,05,05513")
-    page.locator(".js-plotly-plot .legendtext").get_by_text("Gelsenkirchen", exact=True).wait_for(timeout=30000)
+    line = page.locator('svg.im-lines g.series[data-ags="05513"]')
+    line.wait_for(timeout=30000)
+    assert page.locator(".im-legend span[data-ags='05513']").text_content() == "Gelsenkirchen"
 
     [(year, value)] = demo_pipeline.serving(
         "select year, value from indicator_values where indicator_id = 'auslaenderanteil' and group_id = 'insgesamt' "
         "and ags = '05513' order by year desc limit 1")
-    plot = page.locator(".js-plotly-plot").first
-    plot.scroll_into_view_if_needed()
-    page.mouse.move(*page.evaluate(POINT_POSITION, ["Gelsenkirchen", year]))
-    hover = page.locator(".hoverlayer .hovertext").first
-    hover.wait_for(timeout=10000)
-    assert f"{year}: {format_value(value, '%')}" in hover.text_content()
-    assert page.locator(".js-plotly-plot .annotation-text").get_by_text("Zensus 2022").count() == 1  # 12411 break
+    # the point of the latest year: drawn, and on hover the browser shows its title with the German value
+    point = line.locator(f'g.point[data-year="{year}"]')
+    point.scroll_into_view_if_needed()
+    assert point.bounding_box()["width"] > 4
+    point.hover()
+    assert point.locator("title").text_content() == f"Gelsenkirchen, {year}: {format_value(value, '%')}"
+    assert page.locator("svg.im-lines text.break-label").all_text_contents() == ["Zensus 2022"]  # 12411 break
 
     lines = _download_csv(page)
     served = pd.DataFrame(demo_pipeline.serving(
@@ -109,13 +101,16 @@ def test_vergleich_change_the_year_read_rank_and_nrw_and_download_the_ranking(da
     # the page redraws after the change: wait for the new figures, then count them
     page.locator("table tr", has_text="Rang in NRW").filter(has_text=f"{rank} von {count}").wait_for(timeout=30000)
     nrw_text = f"NRW {format_value(nrw, '%')}"
-    page.wait_for_function(  # the NRW line is labelled in the ranking and the distribution
-        "(text) => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))"
-        ".filter(e => e.textContent === text).length === 2", arg=nrw_text, timeout=30000)
+    page.wait_for_function(  # the NRW line is labelled on the distribution (and keyed in both bar tables)
+        "(text) => document.querySelector('svg.im-dots text.reference-label')?.textContent === text",
+        arg=nrw_text, timeout=30000)
     page.get_by_text(f"Median des Vergleichstyps ({format_value(median, '%')})").wait_for(timeout=30000)
-    # the chosen Kreis is the one bold name on the ranking's axis and in its type's table
-    assert set(page.locator(".js-plotly-plot .ytick tspan[style*='bold']").all_text_contents()) == {"Kreis Olpe"}
-    assert page.locator("table.im-bars b").all_text_contents() == ["Kreis Olpe"]
+    # the chosen Kreis is the one bold name in the ranking and in its type's table, and the blue diamond
+    assert page.locator("table.im-bars b").all_text_contents() == ["Kreis Olpe", "Kreis Olpe"]
+    olpe = page.locator('table.im-bars tr[data-ags="05966"]').first
+    assert olpe.locator("td").nth(0).text_content() == f"{rank} von {count}"
+    assert page.locator("svg.im-dots g.selected").get_attribute("data-ags") == "05966"
+    assert page.locator("svg.im-dots g.point").count() == 53
 
     ranking = _download_csv(page, button_index=1)
     served = pd.DataFrame(demo_pipeline.serving(

@@ -6,7 +6,6 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts
 from dashboard.common import BILDUNGSKETTE
 from dashboard.formatting import format_value
 from tests.conftest import PASSWORDS, PROJECT_ROOT, sign_in
@@ -22,28 +21,6 @@ def served(demo_pipeline, monkeypatch):
     districts = connection.execute("select * from districts").df()
     connection.close()
     return values, districts
-
-
-def test_trend_frame_holds_kreis_rb_and_nrw(served):
-    values, districts = served
-    frame = charts.trend_frame(values, districts, "05966")  # Olpe, in RB Arnsberg
-    assert set(frame["ags"]) == {"05966", "059", "05"}
-    assert frame.groupby("role").size().to_dict() == {"Auswahl": 13, "NRW": 13, "Regierungsbezirk": 13}
-    olpe_2024 = values[(values["ags"] == "05966") & (values["year"] == 2024)]["value"].item()
-    assert frame[(frame["role"] == "Auswahl") & (frame["year"] == 2024)]["value"].item() == olpe_2024
-
-
-def test_ranking_frame_ranks_all_53_kreise(served):
-    values, districts = served
-    frame = charts.ranking_frame(values, districts, 2024)
-    assert len(frame) == 53 and frame["rank"].tolist() == list(range(1, 54))
-    assert frame["value"].is_monotonic_decreasing
-    kreise_2024 = values[(values["year"] == 2024) & values["ags"].str.len().eq(5)]
-    assert frame.iloc[0]["value"] == kreise_2024["value"].max()
-    figure = charts.ranking_figure(frame, "05966", "%")
-    colours = dict(zip(frame["ags"], figure.data[0].marker.color))
-    assert colours["05966"] == charts.COLOUR_SELECTED
-    assert sum(colour == charts.COLOUR_SELECTED for colour in colours.values()) == 1
 
 
 def _latest(demo_pipeline, indicator_id: str, ags: str):

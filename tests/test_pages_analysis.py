@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xml.etree.ElementTree as ET
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -78,9 +80,32 @@ def test_series_keep_missing_and_suppressed_years_as_gaps(snapshot):
     shown = frame.set_index("year")
     assert shown["is_suppressed"].equals(served["is_suppressed"].reindex(shown.index).fillna(False).astype(bool))
     assert shown.loc[shown["is_suppressed"], "value"].isna().all()  # a gap, never a zero
-    figure = timeseries.lines_figure(frame, "%", [])
-    assert figure.data[0].connectgaps is False
-    assert pd.isna(list(figure.data[0].y)).sum() == shown["value"].isna().sum()
+    [series] = [g for g in _chart(timeseries.lines_svg(frame, "%", [], "Linie")).iter(f"{SVG}g")
+                if g.get("class") == "series"]
+    assert len(_points(series)) == shown["value"].notna().sum()  # no point for a suppressed or missing year
+    runs = (shown["value"].notna() & ~shown["value"].notna().shift(fill_value=False)).sum()
+    assert series.find(f"{SVG}path").get("d").count("M") == runs  # the line breaks off at every gap
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _chart(markup: str) -> ET.Element:
+    """The chart's <svg> of an SVG chart's markup (a legend and style may come before it)."""
+    return ET.fromstring(markup[markup.index('<svg class="im-chart'):])
+
+
+def _points(series: ET.Element) -> dict[int, float]:
+    return {int(g.get("data-year")): float(g.get("data-value")) for g in series.iter(f"{SVG}g")
+            if g.get("class") == "point"}
+
+
+def _value_scale(svg: ET.Element):
+    """The y position of a value, from the chart's own grid lines (tick value and position)."""
+    grid = [(float(line.get("data-value")), float(line.get("y1"))) for line in svg.iter(f"{SVG}line")
+            if line.get("class") == "grid"]
+    (v0, y0), (v1, y1) = grid[0], grid[-1]
+    return lambda value: y0 + (value - v0) / (v1 - v0) * (y1 - y0)
 
 
 def test_breaks_follow_the_source_tables_and_the_data(snapshot):
@@ -108,7 +133,7 @@ def test_breaks_follow_the_source_tables_and_the_data(snapshot):
     assert missing.set_index("year")["n"].to_dict() == {2017: 53}
 
 
-def test_lines_figure_draws_nrw_dashed_distinct_colours_and_the_break_marks(snapshot):
+def test_lines_chart_draws_every_value_where_it_belongs_nrw_dashed_distinct_colours_and_the_breaks(snapshot):
     values = snapshot("select * from indicator_values where indicator_id = 'auslaenderanteil' "
                       "and group_id = 'insgesamt'")
     units = timeseries.unit_options(snapshot("select * from districts"))
@@ -116,18 +141,67 @@ def test_lines_figure_draws_nrw_dashed_distinct_colours_and_the_break_marks(snap
     frame = timeseries.series_frame(values, units, chosen)
     indicator = _catalogue_row(snapshot, "auslaenderanteil")
     breaks = timeseries.breaks_for(indicator, "insgesamt", frame["year"])
-    figure = timeseries.lines_figure(frame, "%", breaks)
-    traces = {trace.name: trace for trace in figure.data}
-    assert list(traces) == [units.set_index("ags").loc[a, "label"] for a in chosen]
-    nrw = traces["Nordrhein-Westfalen"]
-    assert nrw.line.dash == "dash" and nrw.line.color == charts.COLOUR_LAND
-    others = [trace.line.color for trace in figure.data if trace.name != "Nordrhein-Westfalen"]
+    markup = timeseries.lines_svg(frame, "%", breaks, "Liniendiagramm")
+    svg = _chart(markup)
+    series = {g.get("data-name"): g for g in svg.iter(f"{SVG}g") if g.get("class") == "series"}
+    assert list(series) == [units.set_index("ags").loc[a, "label"] for a in chosen]
+    strokes = {name: g.find(f"{SVG}path") for name, g in series.items()}
+    nrw = strokes.pop("Nordrhein-Westfalen")
+    assert nrw.get("stroke") == charts.COLOUR_LAND and nrw.get("stroke-dasharray")
+    others = [path.get("stroke") for path in strokes.values()]
     assert len(set(others)) == len(others) and charts.COLOUR_LAND not in others
-    olpe = values[values["ags"] == "05966"].set_index("year")["value"]
-    assert list(traces["Kreis Olpe"].y) == olpe.reindex(sorted(frame["year"].unique())).tolist()
-    assert [shape.x0 for shape in figure.layout.shapes] == [b.x for b in breaks]
-    assert [a.text for a in figure.layout.annotations] == [b.label for b in breaks]
-    assert figure.layout.separators == ",."
+    assert all(f'data-ags="{ags}"' in markup[:markup.index("<svg class")] for ags in chosen)  # the legend
+
+    # every served value is a point, at the height the grid gives its value, with its German hover text
+    olpe = values[values["ags"] == "05966"].set_index("year")["value"].dropna()
+    points = [g for g in series["Kreis Olpe"].iter(f"{SVG}g") if g.get("class") == "point"]
+    assert _points(series["Kreis Olpe"]) == olpe.to_dict()
+    y_of = _value_scale(svg)
+    for point in points:
+        value = float(point.get("data-value"))
+        marker_y = float(point.find(f"{SVG}path").get("d").split(",")[1].split("a")[0])  # a circle: M x-r,y a…
+        assert abs(marker_y - y_of(value)) < 0.11
+        assert point.find(f"{SVG}title").text == f"Kreis Olpe, {point.get('data-year')}: {format_value(value, '%')}"
+
+    labels = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "break-label"]
+    assert labels == [b.label for b in breaks] and labels
+    year_x = {int(t.text): float(t.get("x")) for t in svg.iter(f"{SVG}text") if t.get("class") == "xtick"}
+    for item, line in zip(breaks, [l for l in svg.iter(f"{SVG}line") if l.get("class") == "break"]):
+        assert abs(float(line.get("x1")) - (year_x[int(item.x)] + year_x[int(item.x) + 1]) / 2) < 0.11
+    ticks = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "ytick"]
+    assert ticks[0] == "0\u202f%" and all(t.endswith("\u202f%") and "." not in t for t in ticks)
+
+
+def test_nice_ticks_cover_the_values_in_round_steps():
+    for low, high in [(0, 37.2), (-3.4, 5.1), (0.91, 1.35), (0, 0), (12.5, 12.5), (0, 1915)]:
+        ticks = charts.nice_ticks(low, high)
+        assert ticks[0] <= low and ticks[-1] >= high and 3 <= len(ticks) <= 8
+        steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+        assert len(steps) == 1
+        step = steps.pop()
+        assert round(step / 10 ** np.floor(np.log10(step)), 9) in (1, 2, 2.5, 5)
+    assert charts.tick_decimals([0, 2.5, 5]) == 1 and charts.tick_decimals([0, 10, 20]) == 0
+    assert charts.tick_text(2.5, "%", 1) == "2,5\u202f%" and charts.tick_text(1000, "je 1.000", 0) == "1.000"
+
+
+def test_quartiles_match_numpy():
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 5, 53, 54):
+        values = rng.normal(10, 4, size).tolist()
+        assert np.allclose(charts.quartiles(values), np.percentile(values, [25, 50, 75]))
+
+
+def test_gap_lines_show_zero_and_negative_values_below_it():
+    frame = pd.DataFrame({"ags": ["05966"] * 3, "name": ["Kreis Olpe"] * 3, "year": [2022, 2023, 2024],
+                          "gap_difference": [-2.5, 1.0, None]})
+    svg = _chart(timeseries.lines_svg(frame, "Prozentpunkte", [], "Lücke", value_column="gap_difference",
+                                      zero_line=True))
+    y_of = _value_scale(svg)
+    zero = [l for l in svg.iter(f"{SVG}line") if l.get("class") == "grid" and float(l.get("data-value")) == 0]
+    assert len(zero) == 1 and zero[0].get("stroke") != charts.GRID_COLOUR  # the zero line stands out
+    assert y_of(-2.5) > float(zero[0].get("y1"))  # below the zero line
+    assert _points(svg.find(f"{SVG}g")) == {2022: -2.5, 2023: 1.0}
+    assert [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "axis-title"] == ["Prozentpunkte"]
 
 
 def test_gap_frame_holds_the_served_gaps(snapshot):
@@ -238,14 +312,54 @@ def test_ranking_follows_the_served_ranks_and_puts_missing_values_last(snapshot,
     assert frame["numerator_source_table"].dropna().eq("tpl_schulamt_schulen__schulen").all()
 
     selected = ranked["ags"].iloc[len(ranked) // 2]
-    figure = comparison.ranking_figure(frame, selected, "%", frame["nrw_value"].dropna().iloc[0])
-    bars = figure.data[0]
-    assert len(bars.x) == len(ranked)
-    assert [c == charts.COLOUR_SELECTED for c in bars.marker.color].count(True) == 1
-    assert [shape.x0 for shape in figure.layout.shapes] == [frame["nrw_value"].dropna().iloc[0]]
-    distribution = comparison.distribution_figure(frame, selected, "%", None, level)
-    assert list(distribution.data[0].x) == ranked["value"].tolist()
-    assert list(distribution.data[1].x) == [ranked.set_index("ags").loc[selected, "value"]]
+    nrw = frame["nrw_value"].dropna().iloc[0]
+    table = ET.fromstring(comparison.bar_table_html(frame, selected, "%", nrw, label="Rangfolge").split("</style>")[1])
+    rows = table.findall("tbody/tr")
+    assert [row.get("data-ags") for row in rows] == frame["ags"].tolist()
+    assert [row.get("data-ags") for row in rows if row.find("td/b") is not None] == [selected]
+    by_ags = frame.set_index("ags")
+    for row in rows:
+        served = by_ags.loc[row.get("data-ags")]
+        text = row.findall("td")[2].text
+        bar = [span for span in row.iter("span") if span.get("class") == "value"]
+        if served["is_suppressed"]:
+            assert text == SUPPRESSED_TEXT and not bar
+        elif pd.isna(served["value"]):
+            assert text == "–" and not bar
+        else:
+            assert text == format_value(served["value"], "%")
+            width = float(bar[0].get("style").split("width:")[1].split("%")[0])
+            assert abs(width - served["value"] / max(ranked["value"].max(), nrw) * 100) < 0.01
+    marks = [span.get("style") for span in rows[0].iter("span") if span.get("class") == "mark"]
+    assert len(marks) == 1 and "dashed" in marks[0]
+
+    svg = _chart(comparison.distribution_svg(frame, selected, "%", nrw, "Verteilung"))
+    points = {g.get("data-ags"): float(g.get("data-value")) for g in svg.iter(f"{SVG}g") if "point" in g.get("class")}
+    assert points == ranked.set_index("ags")["value"].to_dict()
+    [chosen] = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "point selected"]
+    assert chosen.get("data-ags") == selected
+    assert [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "reference-label"] == [
+        f"NRW {format_value(nrw, '%')}"]
+    box = svg.find(f"{SVG}rect")
+    lower, _, upper = np.percentile(ranked["value"], [25, 50, 75])
+    x_of = {float(t.text.replace("\u202f%", "").replace(",", ".")): float(t.get("x"))
+            for t in svg.iter(f"{SVG}text") if t.get("class") == "xtick"}
+    (v0, x0), (v1, x1) = min(x_of.items()), max(x_of.items())
+    assert abs(float(box.get("x")) - (x0 + (lower - v0) / (v1 - v0) * (x1 - x0))) < 0.11
+    assert abs(float(box.get("x")) + float(box.get("width")) - (x0 + (upper - v0) / (v1 - v0) * (x1 - x0))) < 0.15
+
+
+def test_bars_of_negative_values_point_left_of_zero():
+    frame = pd.DataFrame({"ags": ["a", "b", "c"], "name": ["A", "B", "C"], "value": [4.0, -2.0, None],
+                          "is_suppressed": [False, False, True], "rank_nrw": [1, 2, None],
+                          "ranked_count_nrw": [2, 2, None]})
+    table = ET.fromstring(comparison.bar_table_html(frame, "b", "Prozentpunkte").split("</style>")[1])
+    bars = {row.get("data-ags"): [s for s in row.iter("span") if s.get("class") == "value"]
+            for row in table.findall("tbody/tr")}
+    style = {ags: dict(part.split(":") for part in spans[0].get("style").split(";")) for ags, spans in bars.items()
+             if spans}
+    assert style["a"]["left"] == style["b"]["width"] == "33.33%" and style["b"]["left"] == "0.00%"
+    assert style["a"]["width"] == "66.67%" and not bars["c"]
 
 
 def test_type_members_and_position_come_from_the_served_comparisons(snapshot):
@@ -256,8 +370,10 @@ def test_type_members_and_position_come_from_the_served_comparisons(snapshot):
     members = comparison.type_members(frame, row["vergleichstyp_id"])
     assert set(members["ags"]) == set(types[types["vergleichstyp_id"] == row["vergleichstyp_id"]]["ags"])
     assert members["rank_in_vergleichstyp"].tolist() == sorted(members["rank_in_vergleichstyp"].tolist())
-    figure = comparison.ranking_figure(members, "05513", "%", row["nrw_value"], median=row["vergleichstyp_median"])
-    assert sorted(shape.x0 for shape in figure.layout.shapes) == sorted([row["nrw_value"], row["vergleichstyp_median"]])
+    markup = comparison.bar_table_html(members, "05513", "%", row["nrw_value"], row["vergleichstyp_median"])
+    header = ET.fromstring(markup.split("</style>")[1]).find("thead")
+    assert "".join(header.itertext()).endswith(
+        f"NRW {format_value(row['nrw_value'], '%')}Median des Typs {format_value(row['vergleichstyp_median'], '%')}")
 
     table = comparison.position_table(row, "Kreis").set_index("Kennzahl")["Wert"]
     assert table["Wert"] == format_value(row["value"], "%")

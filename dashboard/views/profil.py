@@ -10,7 +10,8 @@ import streamlit as st
 
 from dashboard import charts, profile_data, serving
 from dashboard.common import (
-    BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, no_snapshot_yet, url_choice,
+    BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, no_snapshot_yet, show_svg,
+    url_choice,
 )
 from dashboard.formatting import format_change, format_value
 
@@ -40,7 +41,7 @@ def _tile(tile: profile_data.Tile) -> None:
         )
         sparkline = charts.sparkline_svg(tile.trend_years, tile.trend, tile.trend_nrw)
         if sparkline:
-            st.markdown(sparkline, unsafe_allow_html=True)
+            show_svg(sparkline)
         label, colour, icon = VERDICT_BADGES[tile.verdict]
         st.badge(label, color=colour, icon=icon)
         parts = [tile.period_label, f"NRW {format_value(tile.nrw_value, tile.unit)}"]

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import access, comparison, serving
 from dashboard import standards_data as data
-from dashboard.common import PLOTLY_CONFIG, demo_banner, downloads, footer, no_snapshot_yet, url_choice
+from dashboard.common import PLOTLY_CONFIG, demo_banner, downloads, footer, no_snapshot_yet, show_svg, url_choice
 from dashboard.formatting import format_number
 
 LEGEND = " · ".join(f"{data.STATUS_SYMBOLS[s]} {s}" for s in data.STATUSES) + \
@@ -49,8 +49,7 @@ def _missed_section(evaluations, standards, year, viewer, sources, sources_all_y
     by_year = data.missed_by_year(evaluations, viewer)
     changes = data.version_changes(standards)
     st.subheader(f"Am häufigsten nicht erfüllt, {year}")
-    # markdown, not st.html: st.html removes the inline SVG of the small lines
-    st.markdown(data.missed_table_html(counts, by_year, changes), unsafe_allow_html=True)
+    show_svg(data.missed_table_html(counts, by_year, changes))  # a table with small SVG lines
     notes = [f"Anzahl der KI je Standard, oben der am häufigsten nicht erfüllte; {LEGEND}. Die Linie zeigt, wie viele "
              "KI den Standard in jedem Berichtsjahr nicht erfüllt haben; jedes Jahr ist nach der damals gültigen "
              "Fassung bewertet, eine gepunktete Linie markiert eine neue Fassung."]

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard import comparison, profile_data, serving
 from dashboard.common import (
-    GROUP_NAMES, PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
-    url_choice,
+    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, show_svg,
+    source_note, url_choice,
 )
 from dashboard.formatting import format_value
 from dashboard.selections import group_choice, indicator_choice
@@ -86,11 +86,12 @@ def main() -> None:
               f"position_{ags}_{base_name}", key="compare_position_download")
 
     st.subheader(f"Rangfolge: {comparison.LEVELS[level]}")
-    st.plotly_chart(comparison.ranking_figure(ranking, ags, unit, nrw_value), config=PLOTLY_CONFIG, theme=None,
-                    key="compare_ranking_chart",
-                    alt=f"Balkendiagramm: {indicator['name_de']} {year}, {comparison.LEVELS[level]} nach Rang")
+    st.html(comparison.bar_table_html(
+        ranking, ags, unit, nrw_value,
+        label=f"Balkendiagramm: {indicator['name_de']} {year}, {comparison.LEVELS[level]} nach Rang"))
     notes = [comparison.RANK_ORDER_TEXT[indicator["direction"]],
-             "Gestrichelte Linie: NRW insgesamt. Blau: das hervorgehobene Gebiet."]
+             f"Gestrichelte Linie: NRW insgesamt ({format_value(nrw_value, unit)}). Blau und fett: das "
+             "hervorgehobene Gebiet."]
     missing = comparison.without_value(ranking)
     if missing:
         notes.append(f"Ohne Balken ({missing}): gesperrte oder fehlende Werte werden nicht als null gezeigt.")
@@ -100,11 +101,12 @@ def main() -> None:
               key="compare_ranking_download")
 
     st.subheader("Verteilung")
-    st.plotly_chart(comparison.distribution_figure(ranking, ags, unit, nrw_value, level), config=PLOTLY_CONFIG,
-                    theme=None, key="compare_distribution_chart",
-                    alt=f"Verteilung der Werte: {comparison.LEVELS[level]}, mit dem hervorgehobenen Gebiet")
-    st.caption("Jeder Punkt ist ein Gebiet; der Kasten reicht vom unteren bis zum oberen Viertel, der Strich darin "
-               "ist der Median. Die blaue Raute ist das hervorgehobene Gebiet.  \n" + sources)
+    show_svg(comparison.distribution_svg(
+        ranking, ags, unit, nrw_value,
+        f"Verteilung der Werte {year}: {comparison.LEVELS[level]}, mit dem hervorgehobenen Gebiet"))
+    st.caption("Jeder Punkt ist ein Gebiet (der Wert erscheint beim Zeigen auf den Punkt); der Kasten reicht vom "
+               "unteren bis zum oberen Viertel, der Strich darin ist der Median. Die blaue Raute ist das "
+               "hervorgehobene Gebiet, die gestrichelte Linie NRW.  \n" + sources)
     downloads(comparison.download_table(shown, indicator["name_de"], group), f"verteilung_{base_name}",
               key="compare_distribution_download")
 
@@ -120,10 +122,11 @@ def main() -> None:
             st.caption("Die Typen sind für die Kreise und kreisfreien Städte gebildet; ein KI gehört zum Typ seines "
                        "Kreises. Der Median ist der der Kreise des Typs.")
         median = row["vergleichstyp_median"] if pd.notna(row["vergleichstyp_median"]) else None
-        st.html(comparison.bar_table_html(members, ags, unit, median))
+        st.html(comparison.bar_table_html(members, ags, unit, nrw_value, median,
+                                          label=f"Balkendiagramm: {described['vergleichstyp_name_de']}"))
         missing = comparison.without_value(members)
-        st.caption(f"Gepunktete Linie: Median des Vergleichstyps ({format_value(median, unit)}); NRW: "
-                   f"{format_value(nrw_value, unit)}."
+        st.caption(f"Gepunktete Linie: Median des Vergleichstyps ({format_value(median, unit)}); gestrichelte "
+                   f"Linie: NRW ({format_value(nrw_value, unit)})."
                    + (f" Ohne Balken: {missing}." if missing else "") + "  \n" + sources)
         downloads(comparison.download_table(members, indicator["name_de"], group), f"vergleichstyp_{base_name}",
                   key="compare_type_download")

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import serving, timeseries
 from dashboard.common import (
-    GROUP_NAMES, PLOTLY_CONFIG, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, source_note,
+    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, show_svg,
+    source_note,
 )
 from dashboard.selections import group_choice, indicator_choice, indicator_groups, url_multichoice, url_toggle
 
@@ -40,9 +41,8 @@ def _gap_section(indicator: dict, units: pd.DataFrame, chosen: list[str]) -> Non
     unit = frame["gap_unit"].iloc[0]
     st.subheader(f"{title}: {indicator['name_de']}")
     breaks = timeseries.breaks_for(indicator, compared, frame["year"])
-    figure = timeseries.lines_figure(frame, unit, breaks, value_column="gap_difference", zero_line=True, height=360)
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, theme=None, key="series_gap_chart",
-                    alt=f"Liniendiagramm: {title}, {indicator['name_de']}, nach Jahren")
+    show_svg(timeseries.lines_svg(frame, unit, breaks, f"Liniendiagramm: {title}, {indicator['name_de']}, nach Jahren",
+                                 value_column="gap_difference", zero_line=True, height=360))
     st.caption(
         f"Lücke = Wert der Gruppe {GROUP_NAMES[compared]} minus Wert der Gruppe {GROUP_NAMES[reference]}; "
         f"über null: die Gruppe {GROUP_NAMES[compared]} liegt höher."
@@ -103,9 +103,8 @@ def main() -> None:
     if frame["value"].isna().all():
         st.info("Für diese Auswahl liegen keine Werte vor.")
     breaks = timeseries.breaks_for(indicator, group, frame["year"])
-    figure = timeseries.lines_figure(frame, unit, breaks)
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, theme=None, key="series_chart",
-                    alt=f"Liniendiagramm: {indicator['name_de']} ({group_text}) nach Jahren, NRW gestrichelt")
+    show_svg(timeseries.lines_svg(
+        frame, unit, breaks, f"Liniendiagramm: {indicator['name_de']} ({group_text}) nach Jahren, NRW gestrichelt"))
     with st.expander("Werte als Tabelle"):
         st.table(timeseries.value_table(frame), hide_index=True, border="horizontal")
     _notes(frame, breaks)
