@@ -311,10 +311,11 @@ def distribution_svg(points: list[tuple[str, str, float]], selected: str | None,
     if axis_title(unit):
         parts.append(_text(WIDTH / 2, height - 6, axis_title(unit), "middle", extra=' class="axis-title"'))
     lower, median, upper = quartiles(values)
-    parts.append(f'<rect class="box" x="{x(lower):.1f}" y="{middle - 34:.1f}" width="{max(x(upper) - x(lower), 1):.1f}" '
-                 f'height="68" fill="none" stroke="#555555" stroke-width="1.5"><title>'
-                 f'{escape(f"Unteres Viertel {format_value(lower, unit)} · Median {format_value(median, unit)} · oberes Viertel {format_value(upper, unit)}")}'
-                 f'</title></rect>')
+    box_title = (f"Unteres Viertel {format_value(lower, unit)} · Median {format_value(median, unit)} · "
+                 f"oberes Viertel {format_value(upper, unit)}")
+    parts.append(f'<rect class="box" x="{x(lower):.1f}" y="{middle - 34:.1f}" '
+                 f'width="{max(x(upper) - x(lower), 1):.1f}" height="68" fill="none" stroke="#555555" '
+                 f'stroke-width="1.5"><title>{escape(box_title)}</title></rect>')
     parts.append(f'<line class="median" x1="{x(median):.1f}" x2="{x(median):.1f}" y1="{middle - 34:.1f}" '
                  f'y2="{middle + 34:.1f}" stroke="#555555" stroke-width="2.5"/>')
     for index, reference in enumerate(references):

@@ -242,5 +242,5 @@ def bar_table_html(frame: pd.DataFrame, selected_ags: str, unit: str, nrw_value:
         f'{mark.colour}"></span>{escape(mark.label)}' for mark in marks
     )
     header = f"<tr><th>Rang in NRW</th><th>Gebiet</th><th>Wert</th><th>{keys}</th></tr>"
-    return (f'{style}<table class="im-bars" aria-label="{escape(label)}"><thead>{header}</thead><tbody>{"".join(rows)}</tbody>'
-            '</table>')
+    return (f'{style}<table class="im-bars" aria-label="{escape(label)}"><thead>{header}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
