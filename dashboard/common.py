@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import access
+from dashboard import access, serving
 from dashboard.formatting import format_stand
 from dashboard.labels import (  # noqa: F401 (re-exported for the pages)
     BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, stage_rank, stage_section, table_label,
@@ -29,6 +29,16 @@ SUPPRESSED_REASON = (
     "veröffentlichten Zahlen eine solche Zahl verraten."
 )
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "de"}
+
+
+def published_snapshot() -> dict:
+    """The published snapshot's info (serving.snapshot_info); without a snapshot the page says what to do and
+    stops here."""
+    try:
+        return serving.snapshot_info()
+    except serving.SnapshotMissing:
+        no_snapshot_yet()
+        st.stop()
 
 
 def show_svg(markup: str) -> None:
@@ -109,6 +119,33 @@ def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
             icon=":material/table_view:",
         )
+
+
+def value_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The download columns of served indicator rows that every page shares (German headers, numbers unformatted):
+    the unit, the period, the value with its counts, whether it is suppressed, the source's symbol."""
+    return {
+        "Gebiet": frame["name"],
+        "AGS": frame["ags"],
+        "Berichtsjahr": frame["year"],
+        "Zeitraum": frame["period_label"],
+        "Wert": frame["value"],
+        "Einheit": frame["unit"],
+        "Zähler": frame["numerator"],
+        "Nenner": frame["denominator"],
+        "Gesperrt": frame["is_suppressed"].map({True: "ja", False: "nein"}),
+        "Zeichen": frame["flag"],
+    }
+
+
+def source_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The download columns that trace a row to its source tables and their Stand."""
+    return {
+        "Quelle Zähler": frame["numerator_source_table"],
+        "Stand Zähler": frame["numerator_stand"],
+        "Quelle Nenner": frame["denominator_source_table"],
+        "Stand Nenner": frame["denominator_stand"],
+    }
 
 
 def stand_text(stands: pd.Series) -> str:

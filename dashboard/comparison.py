@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import charts
-from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT, stand_text, table_label
+from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT, source_columns, stand_text, table_label, value_columns
 from dashboard.formatting import format_number, format_value
 
 LEVELS = {"Kreis": "Kreise und kreisfreie Städte", "KI": "Kommunale Integrationszentren (KI)"}
@@ -127,26 +127,14 @@ def download_table(frame: pd.DataFrame, indicator_name: str, group_id: str) -> p
         "Gruppe": GROUP_NAMES.get(group_id, group_id),
         "Rang": frame["rank_nrw"],
         "Anzahl im Rang": frame["ranked_count_nrw"],
-        "Gebiet": frame["name"],
-        "AGS": frame["ags"],
-        "Berichtsjahr": frame["year"],
-        "Zeitraum": frame["period_label"],
-        "Wert": frame["value"],
-        "Einheit": frame["unit"],
-        "Zähler": frame["numerator"],
-        "Nenner": frame["denominator"],
-        "Gesperrt": frame["is_suppressed"].map({True: "ja", False: "nein"}),
-        "Zeichen": frame["flag"],
+        **value_columns(frame),
         "Perzentil": frame["percentile_nrw"],
         "NRW": frame["nrw_value"],
         "Vergleichstyp": frame["vergleichstyp_name_de"],
         "Rang im Vergleichstyp": frame["rank_in_vergleichstyp"],
         "Anzahl im Vergleichstyp": frame["ranked_count_in_vergleichstyp"],
         "Median des Vergleichstyps": frame["vergleichstyp_median"],
-        "Quelle Zähler": frame["numerator_source_table"],
-        "Stand Zähler": frame["numerator_stand"],
-        "Quelle Nenner": frame["denominator_source_table"],
-        "Stand Nenner": frame["denominator_stand"],
+        **source_columns(frame),
     })
 
 

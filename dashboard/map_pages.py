@@ -17,7 +17,7 @@ from dashboard.boundaries import GEMEINDE, KREIS, BoundaryLoad
 from dashboard.common import SUPPRESSED_REASON, show_svg, url_choice
 from dashboard.formatting import format_number, format_stand
 from dashboard.labels import (
-    STATUS_LATER, STATUS_NO_DATA, STATUS_NOTHING, STATUS_SUPPRESSED, group_label, stage_rank, table_label, value_status,
+    STATUS_LATER, STATUS_NO_DATA, STATUS_NOTHING, STATUS_SUPPRESSED, table_label, value_status,
 )
 
 # Levels of the map page, as they appear in the URL (?ebene=...).
@@ -27,6 +27,7 @@ LEVEL_LABELS = {LEVEL_KREISE: "Kreise und kreisfreie Städte", LEVEL_GEMEINDEN: 
 BOUNDARY_LEVEL = {LEVEL_KREISE: KREIS, LEVEL_GEMEINDEN: GEMEINDE}
 
 DEFAULT_KREIS = "05966"  # Kreis Olpe, as on the Kreisprofil
+DEFAULT_INDICATOR = "mindestsicherungsquote"  # given for every Gemeinde
 BKG_OPEN_DATA_URL = "https://gdz.bkg.bund.de/index.php/default/open-data.html"
 BOUNDARIES_HELP = (
     "Gebietsgrenzen gibt es kostenlos beim Bundesamt für Kartographie und Geodäsie (BKG): "
@@ -76,20 +77,9 @@ def kreis_of_unit(code: str | None, districts: pd.DataFrame) -> str | None:
     return str(kreis) if isinstance(kreis, str) and kreis else None
 
 
-def indicator_ids(catalogue: pd.DataFrame, *, gemeinde_only: bool = False) -> list[str]:
-    """Indicators in the order of the Bildungskette (stage, then name); only those with Gemeinde rows if asked."""
-    chosen = catalogue[catalogue["lowest_level"] == "Gemeinde"] if gemeinde_only else catalogue
-    ordered = chosen.assign(_rank=chosen["stage"].map(stage_rank)).sort_values(["_rank", "name_de"])
-    return ordered["indicator_id"].tolist()
-
-
-def indicator_labels(catalogue: pd.DataFrame) -> dict[str, str]:
-    """'Stage – Name' per indicator: the picker shows the indicators grouped by their stage."""
-    return {row.indicator_id: f"{row.stage} – {row.name_de}" for row in catalogue.itertuples()}
-
-
-def indicator_groups(indicator: dict) -> list[str]:
-    return [group for group in str(indicator.get("groups") or "insgesamt").split("|") if group]
+def gemeinde_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue rows of the indicators the sources give per Gemeinde."""
+    return catalogue[catalogue["lowest_level"] == "Gemeinde"]
 
 
 def years_with_rows(comparisons: pd.DataFrame) -> list[int]:
@@ -332,18 +322,6 @@ def choose_kreis(kreise: pd.DataFrame, districts: pd.DataFrame, *, key: str, lab
     names = dict(zip(kreise["ags"], kreise["display_name"]))
     return url_choice("gebiet", kreise["ags"].tolist(), label=label, key=key, format_func=names.get,
                       default=DEFAULT_KREIS)
-
-
-def choose_indicator(catalogue: pd.DataFrame, *, key: str, gemeinde_only: bool = False) -> str:
-    labels = indicator_labels(catalogue)
-    options = indicator_ids(catalogue, gemeinde_only=gemeinde_only)
-    return url_choice("indikator", options, label="Indikator (nach Stufe der Bildungskette)", key=key,
-                      format_func=labels.get, default="mindestsicherungsquote")
-
-
-def choose_group(indicator: dict, *, key: str) -> str:
-    return url_choice("gruppe", indicator_groups(indicator), label="Gruppe", key=key, format_func=group_label,
-                      default="insgesamt")
 
 
 def choose_year(years: list[int], *, key: str) -> int | None:

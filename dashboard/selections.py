@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import GROUP_NAMES, stage_rank, stage_section, url_choice
+from dashboard.common import stage_rank, stage_section, url_choice
+from dashboard.labels import group_label
 
 # Separates several values in one URL parameter (?gebiete=05966,05); never part of a code.
 LIST_SEPARATOR = ","
@@ -48,8 +49,8 @@ def indicator_groups(indicator: dict) -> list[str]:
 
 def group_choice(indicator: dict, key: str) -> str:
     """The group picker (?gruppe=...), showing only the indicator's own groups."""
-    return url_choice("gruppe", indicator_groups(indicator), label="Gruppe", key=key,
-                      format_func=lambda g: GROUP_NAMES.get(g, g), default="insgesamt")
+    return url_choice("gruppe", indicator_groups(indicator), label="Gruppe", key=key, format_func=group_label,
+                      default="insgesamt")
 
 
 def url_multichoice(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import charts
-from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT
+from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT, source_columns, value_columns
 from dashboard.formatting import format_value
 
 NRW = "05"
@@ -175,20 +175,8 @@ def download_table(frame: pd.DataFrame, indicator_name: str, group_id: str) -> p
     return pd.DataFrame({
         "Indikator": indicator_name,
         "Gruppe": GROUP_NAMES.get(group_id, group_id),
-        "Gebiet": frame["name"],
-        "AGS": frame["ags"],
-        "Berichtsjahr": frame["year"],
-        "Zeitraum": frame["period_label"],
-        "Wert": frame["value"],
-        "Einheit": frame["unit"],
-        "Zähler": frame["numerator"],
-        "Nenner": frame["denominator"],
-        "Gesperrt": frame["is_suppressed"].map({True: "ja", False: "nein"}),
-        "Zeichen": frame["flag"],
-        "Quelle Zähler": frame["numerator_source_table"],
-        "Stand Zähler": frame["numerator_stand"],
-        "Quelle Nenner": frame["denominator_source_table"],
-        "Stand Nenner": frame["denominator_stand"],
+        **value_columns(frame),
+        **source_columns(frame),
     })
 
 

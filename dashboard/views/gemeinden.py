@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard import map_pages, serving
 from dashboard.boundaries import GEMEINDE, load_boundaries
-from dashboard.common import demo_banner, downloads, footer, no_snapshot_yet, source_note
+from dashboard.common import demo_banner, downloads, footer, published_snapshot, source_note
 from dashboard.formatting import format_value
 from dashboard.labels import STATUS_NO_DATA, group_label, value_status
+from dashboard.selections import group_choice, indicator_choice
 
 
 def _reference(values: pd.DataFrame, ags: str, year: int) -> str:
@@ -41,11 +42,7 @@ def main() -> None:
     st.title("Gemeinden")
     st.caption("Die kreisangehörigen Gemeinden eines Kreises im Vergleich: Karte und Rangfolge, dazu der Wert des "
                "Kreises und von NRW")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
     districts = serving.districts()
     catalogue = serving.indicators()
     kreise = serving.kreise()
@@ -63,10 +60,11 @@ def main() -> None:
         return
 
     with indicator_column:
-        indicator_id = map_pages.choose_indicator(catalogue, key="gemeinden_indikator", gemeinde_only=True)
-    indicator = catalogue.set_index("indicator_id").loc[indicator_id].to_dict() | {"indicator_id": indicator_id}
+        indicator = indicator_choice(map_pages.gemeinde_indicators(catalogue), key="gemeinden_indikator",
+                                     default=map_pages.DEFAULT_INDICATOR)
+    indicator_id = indicator["indicator_id"]
     with group_column:
-        group_id = map_pages.choose_group(indicator, key="gemeinden_gruppe")
+        group_id = group_choice(indicator, key="gemeinden_gruppe")
     comparisons = serving.comparisons(indicator_id, group_id, "Gemeinde")
     years = map_pages.years_with_rows(comparisons)
     with year_column:

@@ -10,10 +10,11 @@ import streamlit as st
 from dashboard import map_pages, maps, serving
 from dashboard.boundaries import GEMEINDE, KREIS, load_boundaries
 from dashboard.common import (
-    demo_banner, downloads, footer, no_snapshot_yet, source_note, url_choice,
+    demo_banner, downloads, footer, published_snapshot, source_note, url_choice,
 )
 from dashboard.formatting import format_value
 from dashboard.labels import STATUS_NO_DATA, STATUS_SUPPRESSED, group_label
+from dashboard.selections import group_choice, indicator_choice
 
 COLOUR_EXPLANATION = {
     "higher_is_better": "Blau: höher als NRW (besser), rot: niedriger (schlechter); je kräftiger, desto größer der "
@@ -28,11 +29,7 @@ def main() -> None:
     st.title("Karte")
     st.caption("Ein Indikator auf der Karte: die 53 Kreise und kreisfreien Städte oder alle Gemeinden "
                "Nordrhein-Westfalens")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
     districts = serving.districts()
     catalogue = serving.indicators()
     kreise = serving.kreise()
@@ -40,10 +37,10 @@ def main() -> None:
     indicator_column, group_column, year_column = st.columns([5, 3, 1])
     level_column, kreis_column = st.columns([5, 4])
     with indicator_column:
-        indicator_id = map_pages.choose_indicator(catalogue, key="karte_indikator")
-    indicator = catalogue.set_index("indicator_id").loc[indicator_id].to_dict() | {"indicator_id": indicator_id}
+        indicator = indicator_choice(catalogue, key="karte_indikator", default=map_pages.DEFAULT_INDICATOR)
+    indicator_id = indicator["indicator_id"]
     with group_column:
-        group_id = map_pages.choose_group(indicator, key="karte_gruppe")
+        group_id = group_choice(indicator, key="karte_gruppe")
 
     gemeinde_boundaries = load_boundaries(GEMEINDE)
     levels = [map_pages.LEVEL_KREISE]

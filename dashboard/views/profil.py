@@ -5,12 +5,11 @@ direction. The printable PDF of the same profile is offered at the top."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, profile_data, serving
 from dashboard.common import (
-    BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, no_snapshot_yet, show_svg,
+    BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, published_snapshot, show_svg,
     url_choice,
 )
 from dashboard.formatting import format_change, format_value
@@ -58,11 +57,7 @@ def _tile(tile: profile_data.Tile) -> None:
 def main() -> None:
     st.title("Kreisprofil")
     st.caption("Integration durch Bildung entlang der Bildungskette – Familie, KiTa, Schule, Ausbildung, Beruf")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
 
     units = profile_data.profile_units(serving.districts())
     names = dict(zip(units["ags"], units["label"]))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import access, comparison, serving
 from dashboard import standards_data as data
-from dashboard.common import PLOTLY_CONFIG, demo_banner, downloads, footer, no_snapshot_yet, show_svg, url_choice
+from dashboard.common import PLOTLY_CONFIG, demo_banner, downloads, footer, published_snapshot, show_svg, url_choice
 from dashboard.formatting import format_number
 
 LEGEND = " · ".join(f"{data.STATUS_SYMBOLS[s]} {s}" for s in data.STATUSES) + \
@@ -143,11 +143,7 @@ def main() -> None:
     st.title("Qualitätsstandards der KI")
     st.caption("Intern: die Kommunalen Integrationszentren an den Qualitätsstandards der Landesweiten "
                "Koordinierungsstelle gemessen – je Berichtsjahr nach der damals gültigen Fassung")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
     viewer = viewer_from_session()
     if not viewer.sees_report_data:
         st.info("Diese Seite ist nur für die Landesweite Koordinierungsstelle und die KI.")

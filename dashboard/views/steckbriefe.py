@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import factsheets, serving
-from dashboard.common import demo_banner, downloads, footer, no_snapshot_yet, stage_section, url_choice
+from dashboard.common import demo_banner, downloads, footer, published_snapshot, stage_section, url_choice
 from dashboard.selections import url_text
 
 
@@ -36,11 +36,7 @@ def _factsheet(row: pd.Series, lines: list[tuple[str, str, str]], expanded: bool
 def main() -> None:
     st.title("Steckbriefe")
     st.caption("Was jeder Indikator misst, woher die Zahlen kommen und welcher Datenstand geladen ist")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
     if bool(info["is_synthetic"]):
         demo_banner()
 

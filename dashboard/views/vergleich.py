@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import comparison, profile_data, serving
 from dashboard.common import (
-    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, show_svg,
+    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, published_snapshot, show_svg,
     source_note, url_choice,
 )
 from dashboard.formatting import format_value
@@ -20,11 +20,7 @@ def main() -> None:
     st.title("Vergleich")
     st.caption("Alle Kreise und kreisfreien Städte oder alle Kommunalen Integrationszentren in einem Jahr – "
                "mit NRW und ähnlichen Kreisen als Maßstab")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
 
     catalogue = serving.indicators()
     districts = serving.districts()

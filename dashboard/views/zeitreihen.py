@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import serving, timeseries
 from dashboard.common import (
-    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, no_snapshot_yet, show_svg,
+    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, published_snapshot, show_svg,
     source_note,
 )
 from dashboard.selections import group_choice, indicator_choice, indicator_groups, url_multichoice, url_toggle
@@ -65,11 +65,7 @@ def _gap_section(indicator: dict, units: pd.DataFrame, chosen: list[str]) -> Non
 def main() -> None:
     st.title("Zeitreihen")
     st.caption("Ein Indikator über die Jahre – für mehrere Kreise, kreisfreie Städte oder KIs, mit NRW als Bezug")
-    try:
-        info = serving.snapshot_info()
-    except serving.SnapshotMissing:
-        no_snapshot_yet()
-        return
+    info = published_snapshot()
 
     catalogue = serving.indicators()
     units = timeseries.unit_options(serving.districts())
