@@ -181,11 +181,12 @@ def _start_dashboard(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, 
     port = _free_port()
     env = {**os.environ, "IM_DATA_DIR": str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
            "IM_AUTH_FILE": str(_user_file(log_path.parent)), "IM_AUTH_COOKIE_KEY": secrets.token_urlsafe(48)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=PROJECT_ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
-    )
+    with log_path.open("wb") as log:  # the server holds its own handle
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -4,11 +4,13 @@ temporary directories, exactly as `make pipeline` does, with IM_SOURCES_DIR and 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +64,14 @@ class PipelineWorkspace:
         connection = duckdb.connect(str(self.serving_path), read_only=True)
         try:
             return connection.execute(sql, params or []).fetchall()
+        finally:
+            connection.close()
+
+    def serving_frame(self, sql: str, params: list | None = None):
+        """A query on the serving snapshot as a data frame."""
+        connection = duckdb.connect(str(self.serving_path), read_only=True)
+        try:
+            return connection.execute(sql, params or []).df()
         finally:
             connection.close()
 
@@ -137,23 +147,57 @@ def read_download_csv(content: bytes):
 
 # Browser tests (marker `browser`): the running dashboard on the demo snapshot, driven by Playwright in Debian's
 # Chromium (Playwright's own browser download does not work offline).
+@pytest.fixture
+def snapshot(demo_pipeline, monkeypatch):
+    """The demo snapshot for the dashboard (IM_DATA_DIR) and a reader of it for the test's own expectations."""
+    monkeypatch.setenv("IM_DATA_DIR", str(demo_pipeline.data_dir))
+    return lambda sql, *params: demo_pipeline.serving_frame(sql, list(params))
+
+
+def download_csv(page, button_index: int = 0):
+    """Click the page's n-th "CSV herunterladen" in the browser and read the file it downloads."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV herunterladen").nth(button_index).click()
+    return read_download_csv(Path(download.value.path()).read_bytes())
+
+
+def choose(page, label: str, option: str, typed: str | None = None) -> None:
+    """Pick `option` in the select box whose label starts with `label`, typing `typed` (default: the option)."""
+    page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}")).click()
+    page.keyboard.type(typed or option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def full_page_screenshot(page, name: str) -> None:
+    """The whole page into ARTIFACTS: Streamlit scrolls inside its main area, so the window is made as tall as that
+    first (twice: charts further down lay out once the window is tall)."""
+    for _ in range(2):
+        height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+        page.set_viewport_size({"width": 1400, "height": max(1000, height)})
+        page.wait_for_timeout(700)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_dashboard(environment: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
-    """A Streamlit server of the dashboard with the given environment, on a free port; its log goes to a file (a
-    pipe nobody reads would block the server once it is full). Returns the process and the URL."""
-    port = _free_port()
+def start_dashboard(environment: dict[str, str], log_path: Path, *, port: int | None = None,
+                    extra_args: Sequence[str] = ()) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server of the dashboard with the given environment, on `port` (default: a free one) and with
+    more command-line options if given; its log goes to a file (a pipe nobody reads would block the server once it
+    is full). Returns the process and the URL."""
+    port = port or _free_port()
     env = {**environment, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    with log_path.open("wb") as log:  # the server holds its own handle
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1", *extra_args],
+            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -11,7 +11,6 @@ import json
 import stat
 import time
 import zipfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -85,8 +84,8 @@ BROKEN_FILES = {
         "Unbekanntes Feld »rolle«",
     f"users:\n  Laki:\n    name: L\n    role: koordinierungsstelle\n    password: '{HASH}'\n": "Kleinbuchstaben",
     "users:\n  laki:\n    name: L\n    role: koordinierungsstelle\n": "Es fehlt ein Passwort",
-    (f"users:\n  a1:\n    name: A\n    role: koordinierungsstelle\n    email: x@nrw.example\n"
-     f"  b1:\n    name: B\n    role: koordinierungsstelle\n    email: X@nrw.example\n"): "gehört zu »a1« und »b1«",
+    ("users:\n  a1:\n    name: A\n    role: koordinierungsstelle\n    email: x@nrw.example\n"
+     "  b1:\n    name: B\n    role: koordinierungsstelle\n    email: X@nrw.example\n"): "gehört zu »a1« und »b1«",
 }
 
 

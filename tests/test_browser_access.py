@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -18,7 +16,8 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    ARTIFACTS, COOKIE_KEY, PASSWORDS, PROJECT_ROOT, _free_port, browser_sign_in as _sign_in, settle as _settle,
+    ARTIFACTS, PASSWORDS, _free_port, browser_sign_in as _sign_in, settle as _settle, start_dashboard,
+    stop_dashboard,
 )
 
 pytestmark = pytest.mark.browser
@@ -213,41 +212,26 @@ def test_without_cookie_key_a_sign_in_holds_for_the_browser_session_only(demo_pi
         "laki", "Koordinierungsstelle Test", access.ROLE_LAKI,
         password_hash=access.hash_password(PASSWORDS["laki"], rounds=4))})
     env = {key: value for key, value in demo_pipeline.env().items() if key != "IM_AUTH_COOKIE_KEY"}
-    env.update({"IM_AUTH_FILE": str(user_file), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
-    port = _free_port()
+    env["IM_AUTH_FILE"] = str(user_file)
     log_path = tmp_path / "streamlit.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            context = browser.new_context(locale="de-DE")
-            page = context.new_page()
-            page.goto(url, wait_until="domcontentloaded")
-            page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
-            _settle(page)
-            _sign_in(page, "laki", PASSWORDS["laki"])
-            page.get_by_text("Angemeldet als").wait_for(timeout=10000)
-            time.sleep(1)
-            assert not [c for c in context.cookies() if c["name"] == access.COOKIE_NAME]
-            page.reload(wait_until="domcontentloaded")
-            page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
-            _settle(page)
-            page.get_by_label("Benutzername").wait_for()
-            context.close()
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    process, url = start_dashboard(env, log_path)
+    try:
+        context = browser.new_context(locale="de-DE")
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
+        _settle(page)
+        _sign_in(page, "laki", PASSWORDS["laki"])
+        page.get_by_text("Angemeldet als").wait_for(timeout=10000)
+        time.sleep(1)
+        assert not [c for c in context.cookies() if c["name"] == access.COOKIE_NAME]
+        page.reload(wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
+        _settle(page)
+        page.get_by_label("Benutzername").wait_for()
+        context.close()
+    finally:
+        stop_dashboard(process)
     assert "IM_AUTH_COOKIE_KEY is not set" in log_path.read_text()
 
 
@@ -360,30 +344,12 @@ def oidc_dashboard(demo_pipeline, tmp_path_factory):
         f'server_metadata_url = "{provider.issuer}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    env = {**demo_pipeline.env(), "IM_AUTH_FILE": str(user_file), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**demo_pipeline.env(), "IM_AUTH_FILE": str(user_file)}
     env.pop("IM_AUTH_COOKIE_KEY", None)
     log_path = folder / "streamlit.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--secrets.files", str(secrets_file)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise AssertionError(f"dashboard did not start: {log_path.read_text()[-3000:]}")
+    process, url = start_dashboard(env, log_path, port=port, extra_args=["--secrets.files", str(secrets_file)])
     yield url, provider, log_path
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    stop_dashboard(process)
     provider.close()
 
 

@@ -4,14 +4,13 @@ compares both with the demo snapshot, and saves a screenshot of the whole page."
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
 import pytest
 
 from dashboard.formatting import format_value
-from tests.conftest import ARTIFACTS
+from tests.conftest import choose, download_csv, full_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,34 +24,12 @@ def _wait_for_param(page, text: str) -> None:
     page.wait_for_function(f"decodeURIComponent(location.search).includes({text!r})", timeout=30000)
 
 
-def _choose(page, label: str, option: str, typed: str | None = None) -> None:
-    page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}")).click()
-    page.keyboard.type(typed or option)
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def _download_csv(page, button_index: int = 0) -> pd.DataFrame:
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV herunterladen").nth(button_index).click()
-    data = open(download.value.path(), "rb").read()
-    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
-
-
-def _screenshot(page, name: str) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so the window is made as tall as that first."""
-    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(1000, height)})
-    page.wait_for_timeout(500)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
 def test_zeitreihen_add_a_kreis_read_its_point_and_download_the_lines(dashboard_url, browser, demo_pipeline):
     page = _page(browser, f"{dashboard_url}/zeitreihen?indikator=auslaenderanteil&gebiete=05966,05")
     page.get_by_role("heading", name="Ausländeranteil (insgesamt)").wait_for(timeout=30000)
     page.get_by_text("Demodaten (synthetisch)").first.wait_for()
 
-    _choose(page, "Gebiete", "Gelsenkirchen")
+    choose(page, "Gebiete", "Gelsenkirchen")
     page.keyboard.press("Escape")
     _wait_for_param(page, "gebiete=05966,05,05513")
     line = page.locator('svg.im-lines g.series[data-ags="05513"]')
@@ -70,7 +47,7 @@ def test_zeitreihen_add_a_kreis_read_its_point_and_download_the_lines(dashboard_
     assert point.locator("title").text_content() == f"Gelsenkirchen, {year}: {format_value(value, '%')}"
     assert page.locator("svg.im-lines text.break-label").all_text_contents() == ["Zensus 2022"]  # 12411 break
 
-    lines = _download_csv(page)
+    lines = download_csv(page)
     served = pd.DataFrame(demo_pipeline.serving(
         "select ags, year, value from indicator_values where indicator_id = 'auslaenderanteil' "
         "and group_id = 'insgesamt' and ags in ('05966', '05', '05513')"), columns=["AGS", "Berichtsjahr", "value"])
@@ -79,7 +56,7 @@ def test_zeitreihen_add_a_kreis_read_its_point_and_download_the_lines(dashboard_
     assert (merged["Wert"] - merged["value"]).abs().max() < 1e-9
     assert list(dict.fromkeys(lines["Gebiet"])) == ["Kreis Olpe", "Nordrhein-Westfalen", "Gelsenkirchen"]
 
-    _screenshot(page, "zeitreihen.png")
+    full_page_screenshot(page, "zeitreihen.png")
     page.close()
 
 
@@ -91,7 +68,7 @@ def test_vergleich_change_the_year_read_rank_and_nrw_and_download_the_ranking(da
     [(latest,)] = demo_pipeline.serving(
         "select max(year) from indicator_values where indicator_id = 'auslaenderanteil' and level = 'Kreis'")
     earlier = latest - 1
-    _choose(page, "Berichtsjahr", str(earlier))
+    choose(page, "Berichtsjahr", str(earlier))
     _wait_for_param(page, f"jahr={earlier}")
     page.get_by_role("heading", name=re.compile(f"31.12.{earlier}$")).wait_for(timeout=30000)
 
@@ -112,7 +89,7 @@ def test_vergleich_change_the_year_read_rank_and_nrw_and_download_the_ranking(da
     assert page.locator("svg.im-dots g.selected").get_attribute("data-ags") == "05966"
     assert page.locator("svg.im-dots g.point").count() == 53
 
-    ranking = _download_csv(page, button_index=1)
+    ranking = download_csv(page, button_index=1)
     served = pd.DataFrame(demo_pipeline.serving(
         "select ags, value, rank_nrw from indicator_comparisons where indicator_id = 'auslaenderanteil' "
         "and group_id = 'insgesamt' and level = 'Kreis' and year = ?", [earlier]), columns=["AGS", "value", "rank"])
@@ -121,7 +98,7 @@ def test_vergleich_change_the_year_read_rank_and_nrw_and_download_the_ranking(da
     assert (merged["Wert"] - merged["value"]).abs().max() < 1e-9 and (merged["Rang"] == merged["rank"]).all()
     assert ranking["Rang"].tolist() == sorted(ranking["Rang"].tolist())
 
-    _screenshot(page, "vergleich.png")
+    full_page_screenshot(page, "vergleich.png")
     page.close()
 
 
@@ -147,9 +124,9 @@ def test_steckbriefe_search_read_the_stand_and_download_the_result(dashboard_url
         "where indicator_id = 'auslaenderanteil' and denominator_source_table = '12411-01-01-4'")
     page.get_by_text(f"Tabelle 12411-01-01-4 – Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}").wait_for(timeout=10000)
 
-    downloaded = _download_csv(page)
+    downloaded = download_csv(page)
     assert sorted(downloaded["Indikator"]) == matching
     assert downloaded["Lizenz"].str.len().gt(0).all() and downloaded["Definition"].str.len().gt(0).all()
 
-    _screenshot(page, "steckbriefe.png")
+    full_page_screenshot(page, "steckbriefe.png")
     page.close()

@@ -5,6 +5,7 @@ without (tile map). Screenshots land in test-artifacts/."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -5,13 +5,12 @@ screenshot of the whole page."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
 import pytest
 
-from tests.conftest import ARTIFACTS, PASSWORDS, browser_sign_in
+from tests.conftest import PASSWORDS, browser_sign_in, choose, download_csv, full_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -27,32 +26,9 @@ def _page(browser, dashboard: str, username: str, path: str):
     return page
 
 
-def _choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}")).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
-
-
 def _metric(page, label: str) -> str:
     metric = page.locator("[data-testid=stMetric]").filter(has_text=label)
     return metric.locator("[data-testid=stMetricValue]").text_content().strip()
-
-
-def _download_csv(page, button_index: int = 0) -> pd.DataFrame:
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV herunterladen").nth(button_index).click()
-    data = open(download.value.path(), "rb").read()
-    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
-
-
-def _screenshot(page, name: str) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so the window is made as tall as that first."""
-    for _ in range(2):  # charts further down lay out once the window is tall
-        height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-        page.set_viewport_size({"width": 1400, "height": max(1000, height)})
-        page.wait_for_timeout(700)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_the_matrix(
@@ -63,7 +39,7 @@ def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_th
     page.get_by_role("heading", name=f"Alle KI und Standards, {latest}").wait_for(timeout=30000)
     page.get_by_text("Demodaten (synthetisch)").first.wait_for()
 
-    _choose(page, "Berichtsjahr", str(earlier))
+    choose(page, "Berichtsjahr", str(earlier))
     page.wait_for_function(f"location.search.includes('jahr={earlier}')", timeout=30000)
     page.get_by_role("heading", name=f"Am häufigsten nicht erfüllt, {earlier}").wait_for(timeout=30000)
 
@@ -89,7 +65,7 @@ def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_th
     assert page.locator("table.im-matrix tbody tr").count() == 54
     assert set(page.locator("table.im-matrix td.status").all_inner_texts()) <= {"✓", "✗", "?"}
 
-    matrix = _download_csv(page)
+    matrix = download_csv(page)
     served = pd.DataFrame(demo_pipeline.serving(
         "select ki_ags, standard_name_de, status from ki_standard_evaluations where year = ?", [earlier]),
         columns=["AGS", "Standard", "Status"])
@@ -99,7 +75,7 @@ def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_th
     assert len(matrix) == 54 and len(merged) == len(served)
     assert (merged["Status"] == merged["Status_served"]).all()
 
-    _screenshot(page, "standards.png")
+    full_page_screenshot(page, "standards.png")
     page.close()
 
 
@@ -123,9 +99,9 @@ def test_a_ki_sees_its_own_centre_and_the_others_only_as_numbers(auth_dashboard,
     assert own_name in page_text
     assert not [name for name in others if re.search(re.escape(name) + r"(?![\w-])", page_text)]
 
-    needs = _download_csv(page, button_index=-1)  # the last table: offers and needs
+    needs = download_csv(page, button_index=-1)  # the last table: offers and needs
     assert needs["AGS"].dropna().tolist() == [OWN]
     assert needs.loc[needs["AGS"].isna(), "KI"].str.fullmatch(r"KI \d+").all()
 
-    _screenshot(page, "standards_ki.png")
+    full_page_screenshot(page, "standards_ki.png")
     page.close()

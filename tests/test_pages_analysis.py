@@ -4,11 +4,8 @@ the URL, and the figures on the page against the snapshot)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import xml.etree.ElementTree as ET
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,21 +18,6 @@ from tests.conftest import PROJECT_ROOT
 from tests.conftest import read_download_csv as _csv
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
-
-
-def _frame(serving_path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    connection = duckdb.connect(str(serving_path), read_only=True)
-    try:
-        return connection.execute(sql, params or []).df()
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def snapshot(demo_pipeline, monkeypatch):
-    """The demo snapshot for the dashboard (IM_DATA_DIR) and a reader of it for the test's own expectations."""
-    monkeypatch.setenv("IM_DATA_DIR", str(demo_pipeline.data_dir))
-    return lambda sql, *params: _frame(demo_pipeline.serving_path, sql, list(params))
 
 
 def _catalogue_row(snapshot, indicator_id: str) -> dict:

@@ -414,12 +414,13 @@ def test_kreis_of_unit(served):
 def test_indicator_choices_follow_the_bildungskette(served):
     from dashboard import serving
     from dashboard.labels import stage_rank
+    from dashboard.selections import indicator_options
 
     catalogue = serving.indicators()
-    ordered = map_pages.indicator_ids(catalogue)
+    ordered = indicator_options(catalogue)["indicator_id"].tolist()
     stages = catalogue.set_index("indicator_id").loc[ordered, "stage"].map(stage_rank).tolist()
     assert stages == sorted(stages) and set(ordered) == set(catalogue["indicator_id"])
-    gemeinde_level = map_pages.indicator_ids(catalogue, gemeinde_only=True)
+    gemeinde_level = indicator_options(map_pages.gemeinde_indicators(catalogue))["indicator_id"].tolist()
     assert set(gemeinde_level) == set(catalogue.loc[catalogue["lowest_level"] == "Gemeinde", "indicator_id"])
     assert "arbeitslosenquote" not in gemeinde_level
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -27,18 +25,10 @@ KI = StandardsViewer.centre(OWN)
 PUBLIC = StandardsViewer()
 
 
-def _frame(serving_path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    connection = duckdb.connect(str(serving_path), read_only=True)
-    try:
-        return connection.execute(sql, params or []).df()
-    finally:
-        connection.close()
-
-
 @pytest.fixture(scope="module")
 def served(demo_pipeline):
     """The served tables the page reads, as the serving module returns them (all years)."""
-    read = lambda sql: _frame(demo_pipeline.serving_path, sql)  # noqa: E731
+    read = demo_pipeline.serving_frame
     return {
         "evaluations": read("select * from ki_standard_evaluations order by year, ki_ags, standard_order"),
         "standards": read("select * from ki_standards order by standard_order, version"),
@@ -48,12 +38,6 @@ def served(demo_pipeline):
                       "on f.file_name = m.report_file where m.report_file is not null"),
         "districts": read("select * from districts where level = 'KI'"),
     }
-
-
-@pytest.fixture
-def snapshot(demo_pipeline, monkeypatch):
-    monkeypatch.setenv("IM_DATA_DIR", str(demo_pipeline.data_dir))
-    return lambda sql, *params: _frame(demo_pipeline.serving_path, sql, list(params))
 
 
 def _latest(served) -> int:
