@@ -7,6 +7,16 @@ qualify row_number() over (
 ) = 1
 {% endmacro %}
 
+{#- A Kreis or KI delivery without a Stand (the templates carry none) sent again: the file loaded last wins, per
+    row (one school, one KiTa) or, with whole_file, with every row of that file (a report's sheet replaces the earlier
+    one as a whole, rows left out included). -#}
+{% macro latest_delivery(partition_by, whole_file=false) %}
+qualify {{ 'dense_rank' if whole_file else 'row_number' }}() over (
+    partition by {{ partition_by | join(', ') }}
+    order by loaded_at desc, file_name desc
+) = 1
+{% endmacro %}
+
 {#- Value of a share in percent; null when the denominator is zero or missing (never divide by zero). -#}
 {% macro safe_share(numerator, denominator, factor=100) %}
 case when {{ denominator }} > 0 then {{ numerator }} / {{ denominator }} * {{ factor }} end

@@ -33,16 +33,14 @@ METRIC_CATALOGUE = DBT_PROJECT_DIR / "seeds" / "ki_metric_catalogue.csv"
 SCHEMA_VERSION = 1
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
-# Rule types: the keys each needs besides `type`, the value kind of its metric, the German description.
+# Rule types: the keys each needs besides `type`, and the value kind of its metric (their German wording is in
+# docs.py for the documentation and in ki_standards.sql for the dashboard).
 RULE_TYPES: dict[str, dict[str, Any]] = {
-    "minimum": {"keys": {"metric", "threshold"}, "value_kind": "zahl", "de": "Wert mindestens Schwelle (>=)"},
-    "maximum": {"keys": {"metric", "threshold"}, "value_kind": "zahl", "de": "Wert höchstens Schwelle (<=)"},
-    "required_fact": {"keys": {"metric", "required"}, "value_kind": "ja_nein",
-                      "de": "Ja/Nein-Angabe muss den verlangten Wert haben"},
-    "max_age_years": {"keys": {"metric", "max_years"}, "value_kind": "datum",
-                      "de": "Datum am 31.12. des Berichtsjahres höchstens N Jahre alt"},
-    "offer_in_every_stage": {"keys": {"stages"}, "value_kind": None,
-                             "de": "in jeder genannten Stufe mindestens ein Programm angeboten"},
+    "minimum": {"keys": {"metric", "threshold"}, "value_kind": "zahl"},
+    "maximum": {"keys": {"metric", "threshold"}, "value_kind": "zahl"},
+    "required_fact": {"keys": {"metric", "required"}, "value_kind": "ja_nein"},
+    "max_age_years": {"keys": {"metric", "max_years"}, "value_kind": "datum"},
+    "offer_in_every_stage": {"keys": {"stages"}, "value_kind": None},
 }
 VALUE_KIND_DE = {"zahl": "eine Zahl", "ja_nein": "eine Ja/Nein-Angabe", "datum": "ein Datum"}
 

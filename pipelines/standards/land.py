@@ -122,11 +122,15 @@ def land_standards(settings: Settings) -> StandardsLoadReport:
     connection = duckdb.connect(str(settings.warehouse_path))
     try:
         connection.execute(DDL)
-        if _unchanged(connection, versions, stages):
+        # the catalogue loaded before, read once for both comparisons
+        stored_versions = connection.execute(
+            f"select {', '.join(VERSION_COLUMNS)} from raw.{STANDARDS_TABLE}").fetchall()
+        stored_stages = connection.execute(f"select {', '.join(STAGE_COLUMNS)} from raw.{STAGES_TABLE}").fetchall()
+        if _unchanged(stored_versions, stored_stages, versions, stages):
             # the same catalogue again: keep its rows (and the time it was first loaded), so a rerun changes nothing
             return StandardsLoadReport(catalogue.edition, str(catalogue.path), catalogue.sha256,
                                        len(catalogue.standards), len(versions))
-        changed = _changed_in_place(connection, versions, stages)
+        changed = _changed_in_place(stored_versions, stored_stages, versions, stages)
         connection.execute("begin transaction")
         connection.execute(f"delete from raw.{STANDARDS_TABLE}")
         connection.execute(f"delete from raw.{STAGES_TABLE}")
@@ -148,24 +152,23 @@ def land_standards(settings: Settings) -> StandardsLoadReport:
                                len(versions), changed)
 
 
-def _unchanged(connection: duckdb.DuckDBPyConnection, versions: list[tuple], stages: list[tuple]) -> bool:
-    without_loaded_at = [name for name in VERSION_COLUMNS if name != "loaded_at"]
-    stored = connection.execute(f"select {', '.join(without_loaded_at)} from raw.{STANDARDS_TABLE}").fetchall()
-    stored_stages = connection.execute(f"select {', '.join(STAGE_COLUMNS)} from raw.{STAGES_TABLE}").fetchall()
-    new = [row[:-1] for row in versions]  # loaded_at is the last column
-    return sorted(stored, key=repr) == sorted(new, key=repr) and sorted(stored_stages) == sorted(stages)
+def _unchanged(stored_versions: list[tuple], stored_stages: list[tuple], versions: list[tuple],
+               stages: list[tuple]) -> bool:
+    """The stored rows are the catalogue's, apart from the time they were loaded (loaded_at, the last column)."""
+    def without_loaded_at(rows: list[tuple]) -> list[tuple]:
+        return sorted((row[:-1] for row in rows), key=repr)
+
+    return without_loaded_at(stored_versions) == without_loaded_at(versions) and sorted(stored_stages) == sorted(stages)
 
 
-def _changed_in_place(connection: duckdb.DuckDBPyConnection, versions: list[tuple], stages: list[tuple]) -> list[str]:
+def _changed_in_place(stored_versions: list[tuple], stored_stages: list[tuple], versions: list[tuple],
+                      stages: list[tuple]) -> list[str]:
     """Versions whose rule or years differ from the previously loaded catalogue under the same version number.
 
     Closing an open version (valid_to set where it was empty) is the intended way to introduce a new version and is
     not reported.
     """
-    previous = _signatures(
-        connection.execute(f"select {', '.join(VERSION_COLUMNS)} from raw.{STANDARDS_TABLE}").fetchall(),
-        connection.execute(f"select {', '.join(STAGE_COLUMNS)} from raw.{STAGES_TABLE}").fetchall(),
-    )
+    previous = _signatures(stored_versions, stored_stages)
     current = _signatures(versions, stages)
     warnings = []
     for key, now in sorted(current.items()):

@@ -31,7 +31,6 @@ summed as (
         max(age_to) as highest_age,
         -- every group starts where the one before ended: no gap, no overlap
         bool_and(previous_age_to is null or previous_age_to = age_from) as is_contiguous,
-        count(*) filter (where previous_age_to is null) as first_groups,
         -- a secret or unknown age group makes the sum unknown
         case when count(population) = count(*) then sum(population) end as population,
         -- the first symbol other than '-' of any group; '-' only when every group is exactly zero
@@ -65,4 +64,3 @@ where
     lowest_age = {{ working_age_from }}
     and highest_age = {{ working_age_to }}
     and is_contiguous
-    and first_groups = 1

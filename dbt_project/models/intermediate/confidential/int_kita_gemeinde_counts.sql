@@ -4,7 +4,7 @@
 -- Exact, confidential figures: only confidential_cells (with suppression) may pass them on.
 with kitas as (
     select * from {{ ref('stg_jugendamt__kitas') }}
-    qualify row_number() over (partition by einrichtung_id, year order by loaded_at desc, file_name desc) = 1
+    {{ latest_delivery(['einrichtung_id', 'year']) }}
 ),
 
 with_children as (

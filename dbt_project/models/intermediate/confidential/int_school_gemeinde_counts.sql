@@ -5,7 +5,7 @@
 -- Exact, confidential figures: only confidential_cells (with suppression) may pass them on.
 with schools as (
     select * from {{ ref('stg_schulamt__schulen') }}
-    qualify row_number() over (partition by schulnummer, year order by loaded_at desc, file_name desc) = 1
+    {{ latest_delivery(['schulnummer', 'year']) }}
 ),
 
 per_school as (

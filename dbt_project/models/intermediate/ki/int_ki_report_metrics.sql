@@ -15,17 +15,17 @@
 --   its metrics are null ("Blatt ... ohne Zeilen"), not 0.
 with stammdaten as (
     select * from {{ ref('stg_ki__stammdaten') }}
-    qualify row_number() over (partition by ki_id, year order by loaded_at desc, file_name desc) = 1
+    {{ latest_delivery(['ki_id', 'year']) }}
 ),
 
 programme as (
     select * from {{ ref('stg_ki__programme') }}
-    qualify dense_rank() over (partition by ki_id, year order by loaded_at desc, file_name desc) = 1
+    {{ latest_delivery(['ki_id', 'year'], whole_file=true) }}
 ),
 
 kooperationen as (
     select * from {{ ref('stg_ki__kooperationen') }}
-    qualify dense_rank() over (partition by ki_id, year order by loaded_at desc, file_name desc) = 1
+    {{ latest_delivery(['ki_id', 'year'], whole_file=true) }}
 ),
 
 catalogue as (
