@@ -14,6 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from pipelines.catalogue import SourceSpec, source_catalogue
+from pipelines.catalogue.recognition import Description, Recognised, recognise
 from pipelines.demo.generator import DEMO_MARKER
 from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, read_ba_excel
 from pipelines.readers.errors import ReaderError, reject_html
@@ -119,7 +120,7 @@ def _genesis_extract(table: GenesisTable, reader: str) -> Extract:
             "Bitte die Tabelle für NRW oder für alle Kreise Deutschlands herunterladen.",
             f"no region code starting with 05 among {len(table.cells)} cells",
         )
-    _check_measures(spec, {cell.measure for cell in cells})
+    recognised = _recognise_genesis(spec, table, cells)
     frame = pd.DataFrame(
         {
             "table_code": table.table_code,
@@ -130,7 +131,9 @@ def _genesis_extract(table: GenesisTable, reader: str) -> Extract:
             "level": [cell.level for cell in cells],
             "dimensions": [list(cell.dimensions) for cell in cells],
             "measure": [cell.measure for cell in cells],
+            "measure_id": [recognised.measure_ids.get((_levels(cell), cell.unit)) for cell in cells],
             "unit": [cell.unit for cell in cells],
+            "dimension_ids": [list(recognised.dimension_ids[cell.dimensions]) for cell in cells],
             "value": [cell.value for cell in cells],
             "flag": [cell.flag for cell in cells],
             "source_line": [cell.line for cell in cells],
@@ -172,7 +175,8 @@ def _ba_extract(table: BaTable, reader: str) -> Extract:
             "Die Datei enthält keine Daten für Nordrhein-Westfalen oder Deutschland insgesamt.",
             f"no NRW or DG region among {len(table.cells)} cells",
         )
-    _check_measures(spec, {cell.measure for cell in cells})
+    descriptions = _descriptions((tuple(cell.measure.split(" | ")), None, cell.column) for cell in cells)
+    measure_ids = recognise(spec.id, spec.measures, (), descriptions, {(): 1}).measure_ids
     frame = pd.DataFrame(
         {
             "source_id": spec.id,
@@ -181,6 +185,7 @@ def _ba_extract(table: BaTable, reader: str) -> Extract:
             "region_label": [cell.region_label or table.region_label for cell in cells],
             "row_label": [cell.row_label for cell in cells],
             "measure": [cell.measure for cell in cells],
+            "measure_id": [measure_ids.get((tuple(cell.measure.split(" | ")), None)) for cell in cells],
             "value": [cell.value for cell in cells],
             "flag": [cell.flag for cell in cells],
             "source_line": [cell.line for cell in cells],
@@ -214,17 +219,35 @@ def _catalogue_entry(table_code: str, reader: str) -> SourceSpec:
     return spec
 
 
-def _check_measures(spec: SourceSpec, measures: set[str]) -> None:
-    """A changed header: a measure the catalogue expects does not occur in any column header of the download."""
-    missing = [expected for expected in spec.measures if not any(expected in measure for measure in measures)]
-    if missing:
-        raise ReaderError(
-            f"Der Tabellenkopf von »{spec.id}« entspricht nicht dem erwarteten Aufbau: es fehlt "
-            + ", ".join(f"»{m}«" for m in missing)
-            + ". Gefunden: " + ", ".join(f"»{m}«" for m in sorted(measures)[:8])
-            + ". Vermutlich wurde die Tabelle mit anderen Merkmalen abgerufen oder ihr Aufbau hat sich geändert.",
-            f"expected measures {missing} missing from header measures {sorted(measures)}",
-        )
+def _levels(cell) -> tuple[str, ...]:
+    """The header levels of a GENESIS cell's column (older readers give only the joined measure text)."""
+    return cell.measure_levels or (tuple(cell.measure.split(" | ")) if cell.measure else ())
+
+
+def _descriptions(columns) -> list[Description]:
+    """The distinct value columns among (levels, unit, column) triples, each at its first column."""
+    first: dict[tuple, Description] = {}
+    for levels, unit, column in columns:
+        known = first.get((levels, unit))
+        if known is None or column < known.column:
+            first[(levels, unit)] = Description(levels=levels, unit=unit, column=column)
+    return list(first.values())
+
+
+def _recognise_genesis(spec: SourceSpec, table: GenesisTable, cells: list) -> Recognised:
+    """Measures and row dimensions of a GENESIS download by meaning (pipelines/catalogue/recognition.py)."""
+    rows: dict[tuple[str, ...], int] = {}
+    for cell in cells:
+        rows.setdefault(cell.dimensions, cell.line)
+    return recognise(
+        spec.id,
+        spec.measures,
+        spec.dimensions,
+        _descriptions((_levels(cell), cell.unit, cell.column) for cell in cells),
+        rows,
+        header_lines=table.header_lines,
+        dimension_pairs=table.dimension_pairs,
+    )
 
 
 def _template_extract(data: bytes) -> Extract:

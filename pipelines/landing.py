@@ -60,7 +60,9 @@ create table if not exists raw.genesis_table_cells (
     level         varchar not null,
     dimensions    varchar[] not null,
     measure       varchar not null,
+    measure_id    varchar,
     unit          varchar,
+    dimension_ids varchar[] not null,
     value         double,
     flag          varchar,
     source_line   integer not null,
@@ -74,6 +76,7 @@ create table if not exists raw.ba_cells (
     region_label  varchar,
     row_label     varchar not null,
     measure       varchar not null,
+    measure_id    varchar,
     value         double,
     flag          varchar,
     source_line   integer not null,
@@ -119,9 +122,10 @@ def _template_ddl() -> str:
 # Column order of each raw table, so that a frame is inserted whatever its column order.
 RAW_COLUMNS = {
     GENESIS_CELLS: ["file_sha256", "table_code", "stand", "period", "region_code", "region_label", "level",
-                    "dimensions", "measure", "unit", "value", "flag", "source_line", "source_column"],
-    BA_CELLS: ["file_sha256", "source_id", "period", "region_code", "region_label", "row_label", "measure", "value",
-               "flag", "source_line", "source_column"],
+                    "dimensions", "measure", "measure_id", "unit", "dimension_ids", "value", "flag", "source_line",
+                    "source_column"],
+    BA_CELLS: ["file_sha256", "source_id", "period", "region_code", "region_label", "row_label", "measure",
+               "measure_id", "value", "flag", "source_line", "source_column"],
     **{
         template_table(template.id, sheet.name): [name for name, _ in template_columns(sheet)]
         for template in template_specs().values()

@@ -81,7 +81,7 @@ def _year(period: str) -> int | None:
 
 def genesis_frames(rows: pd.DataFrame, spec: SourceSpec | None) -> dict[str, pd.DataFrame]:
     """'cells': one row per cell; 'parts': part/total pairs of the same row (only for exact sources)."""
-    cells = rows.drop(columns=["dimensions"], errors="ignore").copy()
+    cells = rows.drop(columns=["dimensions", "dimension_ids"], errors="ignore").copy()
     cells["region_ags"] = cells["region_code"].map(region_ags)
     cells["year"] = cells["period"].map(_year)
     cells["dimension_key"] = rows["dimensions"].map(lambda dims: " | ".join(dims)) if "dimensions" in rows else ""

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.catalogue.recognition import DimensionSpec, MeasureSpec, ValueRule
+
 CATALOGUE_PATH = Path(__file__).with_name("sources.yml")
 
 FAMILIES = ("Bevölkerung", "Schule", "KiTa", "Arbeitsmarkt", "Soziales", "KI")
@@ -22,8 +24,8 @@ class SourceSpec:
     title_de: str
     level: str
     period: str
-    measures: tuple[str, ...]
-    dimensions: int
+    measures: tuple[MeasureSpec, ...]
+    dimensions: tuple[DimensionSpec, ...]
     value_kind: str
     exact: bool
     rounding: str | None
@@ -36,12 +38,48 @@ class SourceSpec:
     match: str | None = None
 
 
+def _tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(item) for item in (value if isinstance(value, list) else [value]))
+
+
+def _measure(source_id: str, entry: dict) -> MeasureSpec:
+    unknown = set(entry) - {"id", "label_de", "all", "none", "unit", "total", "required"}
+    if unknown:
+        raise ValueError(f"catalogue entry {source_id}: measure {entry.get('id')!r} has unknown fields {sorted(unknown)}")
+    return MeasureSpec(
+        id=entry["id"], label_de=entry["label_de"], all=_tuple(entry.get("all")), none=_tuple(entry.get("none")),
+        units=_tuple(entry.get("unit")), total=bool(entry.get("total", False)),
+        required=bool(entry.get("required", True)),
+    )
+
+
+def _dimension(source_id: str, entry: dict) -> DimensionSpec:
+    kind = entry["kind"]
+    if kind not in ("values", "age", "code"):
+        raise ValueError(f"catalogue entry {source_id}: dimension {entry['id']!r} has unknown kind {kind!r}")
+    values = tuple(
+        (value_id, ValueRule(all=_tuple(rule.get("all")), none=_tuple(rule.get("none")),
+                             total=bool(rule.get("total", False))))
+        for value_id, rule in (entry.get("values") or {}).items()
+    )
+    if kind == "values" and not values:
+        raise ValueError(f"catalogue entry {source_id}: dimension {entry['id']!r} of kind 'values' lists no values")
+    return DimensionSpec(id=entry["id"], label_de=entry["label_de"], kind=kind, values=values,
+                         pattern=entry.get("pattern"))
+
+
 @cache
 def source_catalogue() -> dict[str, SourceSpec]:
     entries = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))["sources"]
     catalogue: dict[str, SourceSpec] = {}
     for entry in entries:
-        spec = SourceSpec(**{**entry, "measures": tuple(entry["measures"])})
+        spec = SourceSpec(**{
+            **entry,
+            "measures": tuple(_measure(entry["id"], item) for item in entry.get("measures") or []),
+            "dimensions": tuple(_dimension(entry["id"], item) for item in entry.get("dimensions") or []),
+        })
         if spec.family not in FAMILIES or spec.format not in FORMATS:
             raise ValueError(f"catalogue entry {spec.id}: unknown family {spec.family!r} or format {spec.format!r}")
         if spec.id in catalogue:
@@ -78,8 +116,11 @@ def sources_readme() -> str:
                 f"- Herausgeber: {spec.producer}; Lizenz: {spec.licence}",
                 f"- Bezug: {spec.portal}. {spec.download_de}",
             ]
-            if spec.measures:
-                lines.append("- Erwartete Merkmale im Tabellenkopf: " + ", ".join(f"»{m}«" for m in spec.measures))
+            required = [m.label_de for m in spec.measures if m.required]
+            if required:
+                lines.append("- Gebraucht werden die Spalten: " + ", ".join(f"»{label}«" for label in required))
+            if spec.dimensions:
+                lines.append("- Zeilengliederung: " + ", ".join(d.label_de for d in spec.dimensions))
             if spec.rounding:
                 lines.append(f"- Rundung: {spec.rounding}")
             # the nightly pull (pipelines/definitions.py) requests verified tables only

@@ -160,6 +160,7 @@ def read_genesis_flat(data: bytes) -> GenesisTable:
         notes=notes,
         encoding=encoding,
         cells=cells,
+        dimension_pairs=True,
     )
 
 

@@ -44,6 +44,10 @@ class GenesisCell:
     raw: str  # the cell text as in the file
     line: int  # 1-based physical line of the row in the decoded text
     column: int  # 1-based column of the value cell
+    # The column's label in every header row, top to bottom ('' where a row is empty for this column), without the
+    # time and unit rows. A table with one value variable names it in its last title line ('Bevölkerungsstand
+    # (Anzahl)'): that name comes first. Measure recognition (pipelines/catalogue/recognition.py) reads these.
+    measure_levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ class GenesisTable:
     notes: str  # footer note text ('' if none)
     encoding: str  # 'utf-8', 'cp1252' or 'latin-1': what the bytes were decoded with
     cells: list[GenesisCell]
+    header_lines: tuple[int, int] = (1, 1)  # first and last physical line of the column-header rows
+    # True when `dimensions` holds a (code, label) pair per row dimension (flat files); the table CSV has one cell
+    # per row-dimension column (a label, or a code with its label in the next cell).
+    dimension_pairs: bool = False
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -85,6 +93,9 @@ _UNITS = frozenset(
     }
 )
 _UNIT_PATTERN = re.compile(r"^(?:(?:EUR|Euro|Anzahl|EW|Einwohner) (?:je|pro) .+|je \d[\d .]* .+)$")
+
+# The last title line of a table with a single value variable: 'Bevölkerungsstand (Anzahl)'.
+_VARIABLE_WITH_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]+)\)$")
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(?:,\d+)?$")
 _SUFFIXED_NUMBER = re.compile(r"^(-?\d+(?:,\d+)?)\s*([prs])$")
@@ -139,10 +150,11 @@ def read_genesis_table(data: bytes) -> GenesisTable:
         )
 
     data_rows, index = _read_data_rows(records, index, header_rows[-1])
+    data_rows, row_periods = _take_period_lines(data_rows, dim_count)
     _check_row_widths(data_rows, width, records, index, text)
 
     time_col, region_col = _find_row_dimension_columns(data_rows, dim_count)
-    columns = _describe_value_columns(header_rows, dim_count, width)
+    columns = _describe_value_columns(header_rows, dim_count, width, _title_variable(title_parts))
 
     cells: list[GenesisCell] = []
     for row in data_rows:
@@ -153,9 +165,9 @@ def read_genesis_table(data: bytes) -> GenesisTable:
         dimensions = tuple(
             row_cells[col].strip() for col in range(dim_count) if col not in (time_col, region_col, region_col + 1)
         )
-        row_period = row_cells[time_col].strip() if time_col is not None else None
+        row_period = row_cells[time_col].strip() if time_col is not None else row_periods.get(row.line)
         level = _level(region_code)
-        for col, (measure, unit, header_period) in columns.items():
+        for col, (measure, unit, header_period, levels) in columns.items():
             raw = row_cells[col]
             value, flag = _parse_value(raw, row.line, col + 1)
             cells.append(
@@ -173,6 +185,7 @@ def read_genesis_table(data: bytes) -> GenesisTable:
                     raw=raw,
                     line=row.line,
                     column=col + 1,
+                    measure_levels=levels,
                 )
             )
 
@@ -185,6 +198,7 @@ def read_genesis_table(data: bytes) -> GenesisTable:
         notes=notes,
         encoding=encoding,
         cells=cells,
+        header_lines=(header_rows[0].line, header_rows[-1].line),
     )
 
 
@@ -363,6 +377,31 @@ def _read_data_rows(records: list[_Record], index: int, last_header: _Record) ->
     return rows, index
 
 
+def _take_period_lines(rows: list[_Record], dim_count: int) -> tuple[list[_Record], dict[int, str]]:
+    """Some downloads put the time on a line of its own above its rows ('2023;;;;', then the rows of 2023 without a
+    time column, then '2024;;;;' ...). Returns the data rows without those lines and the period of each row below
+    one (by line). Rows before the first such line keep no period of their own."""
+    periods: dict[int, str] = {}
+    kept: list[_Record] = []
+    current: str | None = None
+    for row in rows:
+        first = row.cells[0].strip() if row.cells else ""
+        if _PERIOD.match(first) and not any(cell.strip() for cell in row.cells[1:]):
+            current = first
+            continue
+        if current is not None:
+            periods[row.line] = current
+        kept.append(row)
+    if not kept:
+        line = rows[-1].line if rows else 1
+        raise ReaderError(
+            f"Die Tabelle enthält nach Zeile {line} nur Zeitangaben und keine Datenzeilen. {_DOWNLOAD_AGAIN}",
+            f"only period lines and no data rows (last line {line})",
+            line=line,
+        )
+    return kept, periods
+
+
 def _check_row_widths(rows: list[_Record], width: int, records: list[_Record], end: int, text: str) -> None:
     """Every data row must have as many cells as the header; a short last row means the file was cut off."""
     data_runs_to_eof = end >= len(records)
@@ -436,11 +475,25 @@ def _find_row_dimension_columns(rows: list[_Record], dim_count: int) -> tuple[in
     )
 
 
-_ColumnInfo = tuple[str, str | None, str]  # (measure, unit, period from time header rows or '')
+_ColumnInfo = tuple[str, str | None, str, tuple[str, ...]]  # (measure, unit, period from header rows, levels)
 
 
-def _describe_value_columns(header_rows: list[_Record], dim_count: int, width: int) -> dict[int, _ColumnInfo]:
-    """For each value column (0-based index): (measure, unit, period from time header rows or '')."""
+def _title_variable(title_parts: list[str]) -> tuple[str, str | None] | None:
+    """(name, unit) when the last title line names the table's one value variable: 'Bevölkerungsstand (Anzahl)'."""
+    if not title_parts:
+        return None
+    match = _VARIABLE_WITH_UNIT.match(title_parts[-1])
+    if match is None or not _is_unit(match.group("unit").strip()):
+        return None
+    return match.group("name").strip(), match.group("unit").strip()
+
+
+def _describe_value_columns(
+    header_rows: list[_Record], dim_count: int, width: int, title_variable: tuple[str, str | None] | None
+) -> dict[int, _ColumnInfo]:
+    """For each value column (0-based index): (measure, unit, period from time header rows or '', header levels).
+
+    Without a unit row the unit is the one the title names ('Bevölkerungsstand (Anzahl)'), if it names one."""
 
     def value_cells(row: _Record) -> list[str]:
         cells = [cell.strip() for cell in row.cells[dim_count:width]]
@@ -460,19 +513,20 @@ def _describe_value_columns(header_rows: list[_Record], dim_count: int, width: i
     unit_rows = [i for i, cells in enumerate(grid) if all_filled_match(cells, _is_unit)]
     unit_row = unit_rows[-1] if unit_rows else None
     skipped = set(time_rows) | set(time_name_rows) | ({unit_row} if unit_row is not None else set())
+    title_name, title_unit = title_variable if title_variable else (None, None)
 
     columns: dict[int, _ColumnInfo] = {}
     for offset in range(width - dim_count):
+        levels = tuple(cells[offset] for i, cells in enumerate(grid) if i not in skipped)
         parts: list[str] = []
-        for i, cells in enumerate(grid):
-            cell = cells[offset]
-            if i in skipped or not cell:
-                continue
-            if not parts or parts[-1] != cell:  # spanning headers repeat the same text per column
+        for cell in levels:
+            if cell and (not parts or parts[-1] != cell):  # spanning headers repeat the same text per column
                 parts.append(cell)
-        unit = (grid[unit_row][offset] or None) if unit_row is not None else None
+        unit = (grid[unit_row][offset] or None) if unit_row is not None else title_unit
         period = " ".join(grid[i][offset] for i in time_rows if grid[i][offset])
-        columns[dim_count + offset] = (" | ".join(parts), unit, period)
+        if title_name:
+            levels = (title_name, *levels)
+        columns[dim_count + offset] = (" | ".join(parts), unit, period, levels)
     return columns
 
 

@@ -84,7 +84,10 @@ def test_population_2018_cells() -> None:
     assert len(table.cells) == 538 * 3  # 538 data rows x Insgesamt/männlich/weiblich
     assert {c.measure for c in table.cells} == {"Insgesamt", "männlich", "weiblich"}
     assert {c.period for c in table.cells} == {"31.12.2018"}  # from the header rows, not the 'Stichtag' row
-    assert {c.unit for c in table.cells} == {None}  # the unit is only in the title '(Anzahl)'
+    # the unit is only in the title 'Bevölkerungsstand (Anzahl)', which also names the value variable
+    assert {c.unit for c in table.cells} == {"Anzahl"}
+    assert {c.measure_levels for c in table.cells} == {
+        ("Bevölkerungsstand", "Insgesamt"), ("Bevölkerungsstand", "männlich"), ("Bevölkerungsstand", "weiblich")}
 
     nrw = cell(table, "05", "Insgesamt")
     assert (nrw.value, nrw.flag, nrw.raw) == (17932651.0, None, "17932651")
