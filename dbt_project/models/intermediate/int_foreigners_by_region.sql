@@ -6,13 +6,13 @@
 with foreigner_cells as (
     select *
     from {{ ref('int_genesis_cells_current') }}
-    where table_code = '12521-03i' and measure like '%Insgesamt'
+    where table_code = '12521-03i' and measure_id = 'insgesamt'
 ),
 
 published_totals as (
     select ags, year, period_label, value, stand, file_name, is_synthetic, false as summed_rounded_parts
     from foreigner_cells
-    where dimensions[-1] = 'Insgesamt'
+    where dimension_ids[1] = 'insgesamt'
 ),
 
 continent_sums as (
@@ -26,7 +26,7 @@ continent_sums as (
         bool_or(is_synthetic) as is_synthetic,
         true as summed_rounded_parts
     from foreigner_cells
-    where dimensions[1] in ('1', '2', '3', '4', '5', '9')
+    where dimension_ids[1] in ('1', '2', '3', '4', '5', '9')
     group by ags, year
     having count(value) = count(*)
 ),

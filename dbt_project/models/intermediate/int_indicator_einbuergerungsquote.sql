@@ -1,10 +1,10 @@
--- Einbürgerungsquote = naturalisations in year t (12511-01i) / foreigners on 31.12. t-1 (AZR, 12521-03i) x 100.
+-- Einbürgerungsquote = naturalisations in year t (12511-01-01-4) / foreigners on 31.12. t-1 (AZR, 12521-03i) x 100.
 -- Both tables publish their own totals for NRW, RB and Kreise: no summing. The denominator is the AZR count that
 -- the Ausländeranteil uses (int_foreigners_by_region), so both indicators rest on the same foreigners.
 with naturalisations as (
     select * from {{ ref('stg_genesis__einbuergerungen') }}
-    -- the "Insgesamt" row over all former citizenships, both sexes
-    where continent_code is null and sex = 'insgesamt'
+    -- the "Insgesamt" column over all former citizenships
+    where continent_id = 'insgesamt'
     {{ newest_stand(['ags', 'year']) }}
 ),
 

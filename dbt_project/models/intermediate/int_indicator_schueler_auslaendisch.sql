@@ -1,9 +1,18 @@
 -- Ausländische Schüler/-innen = foreign pupils / all pupils x 100 at allgemeinbildende Schulen (21111-01-03-4),
 -- insgesamt and per Schulart (group_id = Schulart). The table publishes totals for every level and the Insgesamt
 -- row per region: since 2019/20 all NRW figures are rounded to 5, so no level is built from summed parts.
-with pupils as (
+-- The groups are the Schularten the indicator catalogue lists for the indicator (the table has more, e.g. the
+-- Vorschulbereich and the Freie Waldorfschulen).
+with catalogue_groups as (
+    select unnest(string_split(groups, '|')) as schulart_id
+    from {{ ref('indicator_catalogue') }}
+    where indicator_id = 'schueler_auslaendisch'
+),
+
+pupils as (
     select * from {{ ref('stg_genesis__schueler') }}
     where measure_id in ('schueler_insgesamt', 'schueler_auslaendisch')
+        and schulart_id in (select schulart_id from catalogue_groups)
     {{ newest_stand(['ags', 'year', 'schulart_id', 'measure_id']) }}
 ),
 

@@ -3,7 +3,7 @@
 -- allgemeine_hochschulreife = leavers with Abitur / all leavers x 100. Source totals at every level.
 with leavers as (
     select * from {{ ref('stg_genesis__absolvierende') }}
-    where sex = 'insgesamt' and abschluss_id in ('insgesamt', 'ohne_hsa', 'ahr')
+    where abschluss_id in ('insgesamt', 'ohne_hsa', 'ahr')
     {{ newest_stand(['ags', 'year', 'abschluss_id']) }}
 ),
 

@@ -5,8 +5,9 @@ with population_cells as (
     select *
     from {{ ref('int_genesis_cells_current') }}
     where
-        (table_code = '12411-01-01-4' and measure = 'Insgesamt')
-        or (table_code = '12411-15i' and measure like '%Bevölkerungsstand%')
+        (table_code = '12411-01-01-4' and measure_id = 'insgesamt')
+        -- the population column, recognised by label and unit 'Anzahl': never the area or the density beside it
+        or (table_code = '12411-15i' and measure_id = 'bevoelkerung')
 )
 
 select

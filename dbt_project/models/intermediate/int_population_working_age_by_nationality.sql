@@ -10,7 +10,7 @@
 with age_groups as (
     select * from {{ ref('stg_genesis__bevoelkerung_nationalitaet') }}
     where sex = 'insgesamt'
-    {{ newest_stand(['ags', 'year', 'nationality', 'age_group_label']) }}
+    {{ newest_stand(['ags', 'year', 'nationality', 'age_group_id']) }}
 ),
 
 working_age_groups as (

@@ -1,6 +1,7 @@
 -- Counts that lie inside other counts of the same unit, year and group ("part <= whole"): transitions to the
 -- Gymnasium within all transitions, leavers without Hauptschulabschluss or with Abitur within all leavers, pupils
--- with Zuwanderungsgeschichte or in Erstförderung within all pupils, segregated KiTas within all KiTas. A shown part
+-- with Zuwanderungsgeschichte or in Erstförderung within all pupils, segregated KiTas within all KiTas, KiTa
+-- children with a non-German family language within all KiTa children of the age group. A shown part
 -- tells an attacker that a hidden whole is at least that large, a shown whole that a hidden part is at most that
 -- large; secondary suppression (int_confidential_cells_suppressed) takes both into account.
 -- parts_disjoint: the parts of one whole exclude each other (a leaver has one Abschluss), so their sum is a bound too.
@@ -15,7 +16,8 @@ nesting as (
         ('abgaenge_hochschulreife', 'abgaenge_alle', true),
         ('schueler_zuwanderungsgeschichte', 'schueler_insgesamt', false),
         ('schueler_erstfoerderung', 'schueler_insgesamt', false),
-        ('einrichtungen_segregiert', 'einrichtungen', true)
+        ('einrichtungen_segregiert', 'einrichtungen', true),
+        ('kita_kinder_nichtdeutsche_familiensprache', 'kita_kinder', false)
     ) as nesting(part_measure, whole_measure, parts_disjoint)
 )
 

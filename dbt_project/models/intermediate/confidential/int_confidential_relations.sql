@@ -2,7 +2,8 @@
 -- "total = sum of its parts". Every relation lists its cells with role 'total' or 'part':
 -- - geography, per measure, group and year: Land = its RBs, RB = its Kreise, Kreis = its kreisangehörige Gemeinden
 --   (StädteRegion Aachen = KI area without the Stadt Aachen + Stadt Aachen; that KI area = its Gemeinden);
--- - groups, per measure, unit and year: insgesamt = deutsch + ausländisch.
+-- - groups, per measure, unit and year: insgesamt = deutsch + ausländisch (schools), insgesamt = u3 +
+--   3_bis_schuleintritt (KiTa children).
 -- Secondary suppression (confidential_cells) works on these relations; the adversarial test uses them too.
 with cells as (
     select cell_id, measure_id, group_id, ags, year from {{ ref('int_confidential_cells') }}
@@ -58,14 +59,26 @@ geography as (
     select relation_id, cell_id, 'part' from geography_parts
 ),
 
+group_breakdowns as (
+    select * from (values
+        ('staatsangehoerigkeit', 'insgesamt', 'total'),
+        ('staatsangehoerigkeit', 'deutsch', 'part'),
+        ('staatsangehoerigkeit', 'auslaendisch', 'part'),
+        ('altersgruppe', 'insgesamt', 'total'),
+        ('altersgruppe', 'u3', 'part'),
+        ('altersgruppe', '3_bis_schuleintritt', 'part')
+    ) as breakdowns(breakdown, group_id, role)
+),
+
 groups as (
     select
-        'grp|' || measure_id || '|' || ags || '|' || year as relation_id,
-        cell_id,
-        case when group_id = 'insgesamt' then 'total' else 'part' end as role
+        'grp|' || group_breakdowns.breakdown || '|' || cells.measure_id || '|' || cells.ags || '|' || cells.year
+            as relation_id,
+        cells.cell_id,
+        group_breakdowns.role
     from cells
-    where group_id in ('insgesamt', 'deutsch', 'auslaendisch')
-    qualify count(*) over (partition by measure_id, ags, year) = 3
+    inner join group_breakdowns on group_breakdowns.group_id = cells.group_id
+    qualify count(*) over (partition by group_breakdowns.breakdown, cells.measure_id, cells.ags, cells.year) = 3
 )
 
 select * from geography

@@ -15,7 +15,8 @@ definitions as (
         ('uebergang_gymnasium', 'uebergaenge_gymnasium', 'uebergaenge_alle', 100, '%'),
         ('ohne_hsa_nach_staatsangehoerigkeit', 'abgaenge_ohne_hsa', 'abgaenge_alle', 100, '%'),
         ('hochschulreife_nach_staatsangehoerigkeit', 'abgaenge_hochschulreife', 'abgaenge_alle', 100, '%'),
-        ('kita_segregation', 'einrichtungen_segregiert', 'einrichtungen', 100, '%')
+        ('kita_segregation', 'einrichtungen_segregiert', 'einrichtungen', 100, '%'),
+        ('kita_familiensprache', 'kita_kinder_nichtdeutsche_familiensprache', 'kita_kinder', 100, '%')
     ) as definitions(indicator_id, numerator_measure, denominator_measure, factor, unit)
 ),
 

@@ -3,7 +3,7 @@
 -- "Jahresdurchschnitt t" is reporting year t; BA rounds to multiples of 10 and hides small cells as '*' (null).
 with cells as (
     select * from {{ source('raw', 'ba_cells') }}
-    where source_id = 'ba_sgb2_elb_staatsangehoerigkeit'
+    where source_id = 'ba_sgb2_elb_staatsangehoerigkeit' and measure_id is not null
 ),
 
 files as (
@@ -16,13 +16,8 @@ select
     cells.region_label,
     cast(regexp_extract(cells.period, '(\d{4})', 1) as integer) as year,
     cells.period as period_label,
-    case cells.measure
-        when 'Erwerbsfähige Leistungsberechtigte | Insgesamt' then 'elb_insgesamt'
-        when 'Erwerbsfähige Leistungsberechtigte | Deutsche' then 'elb_deutsch'
-        when 'Erwerbsfähige Leistungsberechtigte | Ausländer' then 'elb_auslaendisch'
-        when 'Erwerbsfähige Leistungsberechtigte | keine Angabe' then 'elb_keine_angabe'
-        when 'Anteil Ausländer in %' then 'anteil_auslaendisch_prozent'
-    end as measure_id,
+    -- the catalogue's id of the column, recognised by meaning at landing (pipelines/catalogue/sources.yml)
+    cells.measure_id,
     cells.measure as measure_label,
     cells.value,
     cells.flag,

@@ -1,8 +1,9 @@
--- Einbürgerungen (12511-01i) per NRW region and calendar year, by continent of the former citizenship.
--- Renaming and casting only. dimensions = [continent code, label]; the "Insgesamt" row has an empty code.
+-- Einbürgerungen von Ausländern (12511-01-01-4) per NRW region and calendar year, by continent of the former
+-- citizenship. Renaming and casting only: continent_id is the catalogue's measure id ('insgesamt' for all, 'europa',
+-- 'asien', ... 'staatenlos_unbekannt').
 with cells as (
     select * from {{ ref('stg_genesis__table_cells') }}
-    where table_code = '12511-01i'
+    where table_code = '12511-01-01-4'
 )
 
 select
@@ -10,13 +11,8 @@ select
     ags,
     year,
     period_label,
-    nullif(dimensions[1], '') as continent_code,
-    dimensions[2] as continent_label,
-    case
-        when measure like '%| Insgesamt' then 'insgesamt'
-        when measure like '%| männlich' then 'maennlich'
-        when measure like '%| weiblich' then 'weiblich'
-    end as sex,
+    measure_id as continent_id,
+    measure as continent_label,
     value as naturalisations,
     flag,
     stand,

@@ -2,7 +2,7 @@
 -- Renaming and casting only; the table has one value column (the rate in percent) and no further dimensions.
 with cells as (
     select * from {{ ref('stg_genesis__table_cells') }}
-    where table_code = '22811-01i'
+    where table_code = '22811-01i' and measure_id = 'mindestsicherungsquote'
 )
 
 select

@@ -1,7 +1,11 @@
 -- One row per value cell of every loaded GENESIS table, with the lineage of its file.
 -- Renaming and casting only; the reporting year is the year of the Stichtag or the (first) calendar year.
+-- measure_id and dimension_ids are the catalogue's ids that landing recognised by meaning
+-- (pipelines/catalogue/sources.yml, docs/recognition.md); a column no measure of the catalogue describes has no
+-- measure_id and is left out here (it stays in raw.genesis_table_cells).
 with cells as (
     select * from {{ source('raw', 'genesis_table_cells') }}
+    where measure_id is not null
 ),
 
 files as (
@@ -22,7 +26,9 @@ select
     cells.region_label,
     cells.level,
     cells.dimensions,
+    cells.dimension_ids,
     cells.measure,
+    cells.measure_id,
     cells.unit,
     cells.value,
     cells.flag,
