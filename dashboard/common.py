@@ -31,14 +31,18 @@ SUPPRESSED_REASON = (
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "de"}
 
 
-def published_snapshot() -> dict:
-    """The published snapshot's info (serving.snapshot_info); without a snapshot the page says what to do and
-    stops here."""
+def published_snapshot(*, needs_indicators: bool = True) -> dict:
+    """The published snapshot's info (serving.snapshot_info); without a snapshot, or (for pages that show
+    indicators) with a snapshot that holds no indicator value yet, the page says why and what to do, and stops."""
     try:
-        return serving.snapshot_info()
+        info = serving.snapshot_info()
     except serving.SnapshotMissing:
         no_snapshot_yet()
         st.stop()
+    if needs_indicators and not info.get("indicator_value_count"):
+        no_indicators_yet(int(info.get("rejected_file_count") or 0))
+        st.stop()
+    return info
 
 
 def show_svg(markup: str) -> None:
@@ -53,9 +57,34 @@ def demo_banner() -> None:
 
 def no_snapshot_yet() -> None:
     st.info(
-        "Es sind noch keine Daten veröffentlicht. Bitte zuerst die Pipeline ausführen (`make pipeline`) "
-        "oder Dateien in den Posteingang legen."
+        "Es sind noch keine Daten veröffentlicht: Die Pipeline ist noch nicht gelaufen. Bitte die Downloads in den "
+        "Posteingang legen (`sources/inbox/`) und die Pipeline ausführen (`make pipeline`)."
     )
+
+
+def no_indicators_yet(rejected_count: int) -> None:
+    """The pipeline ran, but no file gave an indicator value (fresh install, every file rejected, or only tables
+    that need another table beside them): say so, and point to the rejected files and their reasons."""
+    lines = ["**Noch keine Kennzahlen veröffentlicht.** Aus den geladenen Dateien ließ sich noch keine Kennzahl "
+             "berechnen."]
+    if rejected_count:
+        lines.append(
+            f"{rejected_count} Datei(en) wurden abgelehnt. Die Gründe stehen auf der Seite **Daten & Qualität** "
+            "(nach der Anmeldung) und im Ordner `quarantine/` (je Datei ein Prüfbericht `.fehler.txt`); nach der "
+            "Korrektur die Datei erneut in den Posteingang legen."
+        )
+    lines.append(
+        "Manche Tabellen ergeben erst zusammen eine Kennzahl (z. B. der Ausländeranteil: 12521-03i mit 12411-15i "
+        "oder 12411-01-01-4); welche Tabellen gebraucht werden, steht in `sources/README.md`."
+    )
+    st.info("\n\n".join(lines))
+    if rejected_count and access.current_user().rights.internal:
+        rejected = serving.rejected_files()
+        st.dataframe(
+            pd.DataFrame({"Datei": rejected["file_name"], "Grund": rejected["message_de"],
+                          "Zeile": rejected["line"].map(lambda v: "–" if pd.isna(v) else str(int(v)))}),
+            hide_index=True, width="stretch",
+        )
 
 
 def url_choice(

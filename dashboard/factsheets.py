@@ -94,7 +94,37 @@ def series_breaks(indicator: pd.Series | dict) -> list[str]:
     ]
 
 
-def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame) -> pd.DataFrame:
+UNVERIFIED_TEXT = "Format nicht an einem echten Download geprüft"
+VERIFIED_TEXT = "an echten Downloads geprüft"
+
+
+def _source_id(table: str) -> str:
+    """The catalogue id of a table named in the indicator catalogue: a Kreis template's raw table
+    'tpl_<template>__<sheet>' belongs to the template '<template>'."""
+    if table.startswith("tpl_") and "__" in table:
+        return table[len("tpl_"):].split("__", 1)[0]
+    return table
+
+
+def unverified_tables(indicator: pd.Series | dict, sources: pd.DataFrame) -> list[str]:
+    """The indicator's source tables whose format was not checked against a real download (source_tables.verified
+    false, or a table the source catalogue does not list)."""
+    verified = dict(zip(sources["source_id"], sources["verified"])) if not sources.empty else {}
+    tables = catalogue_tables(indicator, "numerator") + catalogue_tables(indicator, "denominator")
+    return [table for table in dict.fromkeys(tables) if not verified.get(_source_id(table), False)]
+
+
+def format_check_text(indicator: pd.Series | dict, sources: pd.DataFrame) -> str:
+    if sources.empty:  # a snapshot published before the source catalogue was served
+        return ""
+    unverified = unverified_tables(indicator, sources)
+    if not unverified:
+        return VERIFIED_TEXT
+    return f"{UNVERIFIED_TEXT} ({', '.join(unverified)}): Aufbau nach den Konventionen des Portals, bitte mit dem " \
+        "eigenen Download abgleichen."
+
+
+def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator in the order of the Bildungskette, every field in German, as shown and downloaded."""
     rows = []
     ordered = catalogue.assign(_order=catalogue["stage"].map(stage_rank)).sort_values(["_order", "name_de"])
@@ -121,6 +151,7 @@ def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame) -> pd.DataF
             "Geladene Datenstände": "; ".join(f"{role} {table}: {text}" for role, table, text in lines),
             "Berichtsjahre mit Daten": year_ranges(years),
             "Brüche in der Reihe": " ".join(series_breaks(indicator)) or "keine bekannten",
+            "Formatprüfung": format_check_text(indicator, sources),
             "Hinweise": indicator["caveats_de"],
             "Lizenz": indicator["licence_de"],
             "Kennung": indicator["indicator_id"],

@@ -64,7 +64,7 @@ def _tables_in(sql: str, version: float) -> set[str]:
 
 
 def snapshot_info() -> dict:
-    frame = query("select published_at, is_synthetic from snapshot_info")
+    frame = query("select * from snapshot_info")
     return frame.iloc[0].to_dict()
 
 
@@ -144,6 +144,14 @@ def vergleichstypen() -> pd.DataFrame:
 
 def source_files() -> pd.DataFrame:
     return query("select * from source_files order by family, table_code, periods, stand")
+
+
+def source_tables() -> pd.DataFrame:
+    """The source catalogue: every loadable table with producer, licence and whether a real download verified it;
+    empty for a snapshot published before the table existed."""
+    if "source_tables" not in _snapshot_tables(snapshot_version()):
+        return pd.DataFrame(columns=["source_id", "verified"])
+    return query("select * from source_tables order by source_id")
 
 
 def rejected_files() -> pd.DataFrame:

@@ -56,6 +56,7 @@ RAW_STANDARDS = AssetKey(["raw", "ki_standards"])
 RAW_STANDARD_STAGES = AssetKey(["raw", "ki_standard_stages"])
 RAW_FILES = AssetKey(["raw", "source_files"])
 RAW_REJECTED = AssetKey(["raw", "rejected_files"])
+RAW_CATALOGUE = AssetKey(["raw", "source_catalogue"])
 PULLED = AssetKey(["inbox", "genesis_pull"])
 
 # dagster-dbt calls the `dbt` executable: use the one installed next to this interpreter, so that
@@ -126,6 +127,8 @@ LANDING_DESCRIPTION = (
         AssetSpec(RAW_BA, group_name="land", deps=[PULLED], description="Cells of the BA tables (CSV and Excel)."),
         AssetSpec(RAW_FILES, group_name="land", deps=[PULLED], description="Lineage of every loaded file."),
         AssetSpec(RAW_REJECTED, group_name="land", deps=[PULLED], description="Rejected files and why."),
+        AssetSpec(RAW_CATALOGUE, group_name="land", deps=[PULLED],
+                  description="The source catalogue (which tables are verified against a real download)."),
         *(AssetSpec(key, group_name="land", deps=[PULLED], description=f"Rows of the Kreis template sheet {table}.")
           for table, key in RAW_TEMPLATES.items()),
     ],
@@ -152,7 +155,7 @@ def land_inbox_files(context: AssetExecutionContext):
             "rejected": MetadataValue.json(report.rejected),
         },
     )
-    for key in (RAW_BA, RAW_FILES, RAW_REJECTED, *RAW_TEMPLATES.values()):
+    for key in (RAW_BA, RAW_FILES, RAW_REJECTED, RAW_CATALOGUE, *RAW_TEMPLATES.values()):
         yield MaterializeResult(asset_key=key)
     # The blocking checks run the validation suites over everything loaded so far (not only this run's files),
     # and render the Data Docs that the dashboard links.
@@ -220,14 +223,21 @@ def raw_cells_have_lineage() -> AssetCheckResult:
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
 def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
-    export_for_dbt(get_settings())
-    yield from dbt.cli(["build"], context=context).stream()
+    settings = get_settings()
+    export_for_dbt(settings)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        # the German report names the failing checks and the loaded files whose rows failed them
+        from pipelines.dbt_failures import explain_dbt_failures
+
+        raise Failure(description=explain_dbt_failures(invocation.target_path, settings.warehouse_path))
 
 
 @asset(
     deps=[
         *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
-          for model in ("indicator_values", "indicators", "dim_districts", "source_file_versions",
+          for model in ("indicator_values", "indicators", "dim_districts", "base_figures", "source_tables", "source_file_versions",
                         "indicator_comparisons", "indicator_group_gaps", "kreis_vergleichstypen",
                         "ki_metrics", "ki_needs_offers", "ki_standards", "ki_standard_evaluations")),
         RAW_FILES,

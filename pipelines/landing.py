@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.catalogue import source_catalogue
 from pipelines.config import Settings
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
 from pipelines.readers.errors import ReaderError
@@ -93,6 +94,18 @@ create table if not exists raw.validation_results (
     success          boolean not null,
     unexpected_count bigint not null,
     rule_de          varchar
+);
+create table if not exists raw.source_catalogue (
+    source_id     varchar primary key,
+    family        varchar not null,
+    format        varchar not null,
+    title_de      varchar not null,
+    level         varchar not null,
+    producer      varchar not null,
+    licence       varchar not null,
+    portal        varchar not null,
+    rounding      varchar,
+    verified      boolean not null
 );
 create table if not exists raw.rejected_files (
     sha256           varchar not null,
@@ -176,12 +189,36 @@ def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.
     return connection
 
 
+def record_source_catalogue(connection: duckdb.DuckDBPyConnection) -> None:
+    """The source catalogue as the pipeline knows it, for the marts and the dashboard (which tables are verified
+    against a real download, who publishes them, their licence): replaced as a whole on every run."""
+    frame = pd.DataFrame(
+        [
+            {"source_id": spec.id, "family": spec.family, "format": spec.format, "title_de": spec.title_de,
+             "level": spec.level, "producer": spec.producer, "licence": spec.licence, "portal": spec.portal,
+             "rounding": spec.rounding, "verified": spec.verified}
+            for spec in source_catalogue().values()
+        ]
+    )
+    connection.execute("begin transaction")
+    try:
+        connection.execute("delete from raw.source_catalogue")
+        connection.register("catalogue_rows", frame)
+        connection.execute("insert into raw.source_catalogue by name select * from catalogue_rows")
+        connection.unregister("catalogue_rows")
+        connection.execute("commit")
+    except Exception:
+        connection.execute("rollback")
+        raise
+
+
 def land_inbox(settings: Settings) -> LandingReport:
     """Land every file in the inbox; return what happened to each."""
     settings.ensure_dirs()
     report = LandingReport()
     connection = connect_warehouse(settings)
     try:
+        record_source_catalogue(connection)
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for path in inbox_files(settings.inbox_dir):

@@ -20,6 +20,8 @@ SERVING_TABLES: dict[str, str] = {
     "indicator_values": "select * from wh.marts.indicator_values order by indicator_id, ags, year, group_id",
     "indicators": "select * from wh.marts.indicators order by indicator_id",
     "districts": "select * from wh.marts.dim_districts order by ags",
+    "base_figures": "select * from wh.marts.base_figures order by figure_id, group_id, ags, year",
+    "source_tables": "select * from wh.marts.source_tables order by source_id",
     "indicator_comparisons": (
         "select * from wh.marts.indicator_comparisons order by indicator_id, ags, year, group_id"
     ),
@@ -59,9 +61,12 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
         for table, query in SERVING_TABLES.items():
             connection.execute(f"create table {table} as {query}")
             counts[table] = connection.execute(f"select count(*) from {table}").fetchone()[0]
+        # What every page needs to know first: is there anything to show yet, and were files rejected?
         connection.execute(
             "create table snapshot_info as select ? as published_at, "
-            "(select coalesce(bool_or(is_synthetic), false) from source_files where is_current) as is_synthetic",
+            "(select coalesce(bool_or(is_synthetic), false) from source_files where is_current) as is_synthetic, "
+            "(select count(*) from indicator_values) as indicator_value_count, "
+            "(select count(*) from rejected_files) as rejected_file_count",
             [datetime.now(timezone.utc).replace(tzinfo=None)],
         )
         connection.execute("detach wh")

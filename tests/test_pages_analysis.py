@@ -450,8 +450,16 @@ def test_factsheet_table_has_every_indicator_with_its_loaded_versions(snapshot):
         " numerator_source_file as source_file, year from indicator_values union all"
         " select indicator_id, 'denominator', denominator_source_table, denominator_stand, denominator_source_file,"
         " year from indicator_values) where source_table is not null group by all")
-    table = factsheets.factsheet_table(catalogue, versions)
+    sources = snapshot("select * from source_tables")
+    table = factsheets.factsheet_table(catalogue, versions, sources)
     assert sorted(table["Kennung"]) == sorted(catalogue["indicator_id"])
+    # the SGB-II indicator rests on the BA Excel table, which no real download verified; the Ausländeranteil not
+    verified = dict(zip(sources["source_id"], sources["verified"]))
+    assert not verified["ba_sgb2_elb_staatsangehoerigkeit"] and verified["12521-03i"]
+    formats = table.set_index("Kennung")["Formatprüfung"]
+    assert formats["sgb2_quote"].startswith(factsheets.UNVERIFIED_TEXT)
+    assert "ba_sgb2_elb_staatsangehoerigkeit" in formats["sgb2_quote"]
+    assert formats["auslaenderanteil"] == factsheets.VERIFIED_TEXT
     row = table.set_index("Kennung").loc["auslaenderanteil"]
     [(numerator_table, first, last, years)] = snapshot(
         "select any_value(numerator_source_table), min(numerator_stand), max(numerator_stand), list(distinct year) "

@@ -143,7 +143,7 @@ def main() -> None:
     st.title("Qualitätsstandards der KI")
     st.caption("Intern: die Kommunalen Integrationszentren an den Qualitätsstandards der Landesweiten "
                "Koordinierungsstelle gemessen – je Berichtsjahr nach der damals gültigen Fassung")
-    info = published_snapshot()
+    info = published_snapshot(needs_indicators=False)
     viewer = viewer_from_session()
     if not viewer.sees_report_data:
         st.info("Diese Seite ist nur für die Landesweite Koordinierungsstelle und die KI.")

@@ -28,6 +28,8 @@ def _factsheet(row: pd.Series, lines: list[tuple[str, str, str]], expanded: bool
         st.markdown("**Quellen und geladene Datenstände:**  \n" + "  \n".join(
             f"{role}: {table} – {text}" for role, table, text in lines
         ))
+        if row["Formatprüfung"].startswith(factsheets.UNVERIFIED_TEXT):
+            st.warning(row["Formatprüfung"], icon="⚠️")
         st.markdown(f"**Brüche in der Reihe:** {row['Brüche in der Reihe']}  \n"
                     f"**Hinweise:** {row['Hinweise']}  \n**Lizenz:** {row['Lizenz']}  \n"
                     f"**Kennung:** `{row['Kennung']}`")
@@ -36,13 +38,13 @@ def _factsheet(row: pd.Series, lines: list[tuple[str, str, str]], expanded: bool
 def main() -> None:
     st.title("Steckbriefe")
     st.caption("Was jeder Indikator misst, woher die Zahlen kommen und welcher Datenstand geladen ist")
-    info = published_snapshot()
+    info = published_snapshot(needs_indicators=False)
     if bool(info["is_synthetic"]):
         demo_banner()
 
     catalogue = serving.indicators()
     versions = serving.indicator_source_versions()
-    table = factsheets.factsheet_table(catalogue, versions)
+    table = factsheets.factsheet_table(catalogue, versions, serving.source_tables())
     left, right = st.columns([1, 2])
     with left:
         stage = url_choice(
