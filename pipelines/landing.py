@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.catalogue import source_catalogue
+from pipelines.catalogue import CATALOGUE_PATH, source_catalogue
 from pipelines.config import Settings
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
 from pipelines.readers.errors import ReaderError
@@ -49,7 +49,8 @@ create table if not exists raw.source_files (
     is_synthetic  boolean not null,
     encoding      varchar,
     row_count     integer not null,
-    loaded_at     timestamp not null
+    loaded_at     timestamp not null,
+    recognised_with varchar
 );
 create table if not exists raw.genesis_table_cells (
     file_sha256   varchar not null,
@@ -156,6 +157,7 @@ class LandingReport:
     loaded: list[str] = field(default_factory=list)
     already_loaded: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    relabelled: list[str] = field(default_factory=list)  # re-read from the archive under a changed catalogue
     rows_written: int = 0
 
 
@@ -180,13 +182,86 @@ def inbox_files(inbox_dir: Path) -> list[Path]:
     )
 
 
+# Columns added after the first release: a warehouse created before gets them (the rows it holds are re-read from
+# the archive by relabel_landed_files, which fills them).
+WAREHOUSE_MIGRATIONS = """
+alter table raw.genesis_table_cells add column if not exists measure_id varchar;
+alter table raw.genesis_table_cells add column if not exists dimension_ids varchar[] default [];
+alter table raw.ba_cells add column if not exists measure_id varchar;
+alter table raw.source_files add column if not exists recognised_with varchar;
+"""
+
+
 def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if read_only:
         return duckdb.connect(str(settings.warehouse_path), read_only=True)
     connection = duckdb.connect(str(settings.warehouse_path))
-    connection.execute(WAREHOUSE_DDL + _template_ddl())
+    connection.execute(WAREHOUSE_DDL + _template_ddl() + WAREHOUSE_MIGRATIONS)
     return connection
+
+
+def catalogue_version() -> str:
+    """sha256 of the source catalogue: the measure and dimension ids of a landed file hold for this version."""
+    return hashlib.sha256(CATALOGUE_PATH.read_bytes()).hexdigest()
+
+
+# Readers whose rows carry ids from the catalogue's recognition (templates are read by their own definition).
+RECOGNISED_READERS = ("genesis_table", "genesis_flat", "ba_csv", "ba_excel")
+
+
+def relabel_landed_files(settings: Settings, connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Files landed under another version of the source catalogue carry measure and dimension ids of that version:
+    re-read each from its archived original bytes and replace its rows (one transaction per file). A file the current
+    catalogue refuses is taken out of the raw tables and recorded as rejected, with the German reason; its original
+    bytes stay in the archive. Returns the names of the files re-read."""
+    version = catalogue_version()
+    stale = connection.execute(
+        "select sha256, file_name, archive_path from raw.source_files "
+        f"where reader in {RECOGNISED_READERS} and recognised_with is distinct from ?",
+        [version],
+    ).fetchall()
+    relabelled = []
+    for sha256, file_name, archive_path in stale:
+        data = (settings.sources_dir / archive_path).read_bytes()
+        try:
+            extract = parse_extract(data)
+            error = None
+        except ReaderError as refused:
+            extract, error = None, refused
+        connection.execute("begin transaction")
+        try:
+            for raw_table in (GENESIS_CELLS, BA_CELLS):
+                connection.execute(f"delete from raw.{raw_table} where file_sha256 = ?", [sha256])
+            if extract is None:
+                connection.execute("delete from raw.source_files where sha256 = ?", [sha256])
+                connection.execute(
+                    "insert into raw.rejected_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [sha256, file_name, archive_path, _now(),
+                     "Nach einer Änderung des Quellenkatalogs nicht mehr lesbar (die Originaldatei liegt weiter im "
+                     f"Archiv: {archive_path}): " + error.message_de,
+                     error.detail, error.line, error.column, error.value],
+                )
+            else:
+                for raw_table, frame in extract.frames.items():
+                    rows = frame.assign(file_sha256=sha256)[RAW_COLUMNS[raw_table]]
+                    connection.register("relabelled_rows", rows)
+                    connection.execute(f"insert into raw.{raw_table} by name select * from relabelled_rows")
+                    connection.unregister("relabelled_rows")
+                connection.execute(
+                    "update raw.source_files set recognised_with = ?, row_count = ?, source_id = ? where sha256 = ?",
+                    [version, extract.row_count, extract.source.id, sha256],
+                )
+            connection.execute("commit")
+        except Exception:
+            connection.execute("rollback")
+            raise
+        if extract is None:
+            log.error("Re-read %s under the new source catalogue and refused it: %s", file_name, error.detail)
+        else:
+            log.info("Re-read %s under the new source catalogue: %d rows", file_name, extract.row_count)
+        relabelled.append(file_name)
+    return relabelled
 
 
 def record_source_catalogue(connection: duckdb.DuckDBPyConnection) -> None:
@@ -219,6 +294,7 @@ def land_inbox(settings: Settings) -> LandingReport:
     connection = connect_warehouse(settings)
     try:
         record_source_catalogue(connection)
+        report.relabelled = relabel_landed_files(settings, connection)
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for path in inbox_files(settings.inbox_dir):
@@ -325,6 +401,7 @@ def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, batch: li
             "encoding": [c.extract.encoding for c in batch],
             "row_count": [c.extract.row_count for c in batch],
             "loaded_at": loaded_at,
+            "recognised_with": catalogue_version(),
         }
     )
     tables: dict[str, list[pd.DataFrame]] = {}
