@@ -48,6 +48,8 @@ BREAKDOWN_NAMES = frozenset({
     "kontinente", "kontinent", "personengruppe", "personengruppen", "abschlussart", "abschlussarten", "schulart",
     "schularten", "art",
 })
+# Words that may stand between breakdown names ('Art der Betreuung' has its own name, 'Klassenstufe / Jahrgangsstufe').
+_NAME_FILLERS = frozenset({"der", "des", "die", "nach", "und"})
 
 _UNIT_ALIASES = {"%": "prozent", "in %": "prozent", "km2": "qkm", "km²": "qkm"}
 
@@ -171,6 +173,14 @@ def _tokens_hold(all_tokens: Iterable[str], none_tokens: Iterable[str], words: S
     )
 
 
+def _is_breakdown_name(words: Sequence[str]) -> bool:
+    """'Geschlecht', 'Klassenstufe / Jahrgangsstufe / Schulbesuchsjahr': the level names a breakdown whose values are
+    below it. 'Klassenstufe 7' is a value, not a name."""
+    return any(word in BREAKDOWN_NAMES for word in words) and all(
+        word in BREAKDOWN_NAMES or word in _NAME_FILLERS for word in words
+    )
+
+
 def _is_total(words: Sequence[str]) -> bool:
     return bool(words) and all(word in TOTAL_WORDS for word in words)
 
@@ -209,7 +219,7 @@ def _measure_matches(spec: MeasureSpec, description: Description, table_wide: se
             not level_words
             or index in table_wide
             or _is_total(level_words)
-            or level_words[0] in BREAKDOWN_NAMES
+            or _is_breakdown_name(level_words)
             or any(_alternatives_match(entry, level_words, word_start=True) for entry in spec.all)
         ):
             continue
