@@ -118,6 +118,20 @@ def test_pipeline_keeps_published_data_after_bad_files_and_loads_the_corrected_o
     years = workspace.serving("select distinct year from indicator_values order by year")
     assert years == [(2020,), (2021,)]
 
+    # A file that passes landing but fails a dbt check (Olpe with 99,999,999 inhabitants): the run fails, says in
+    # German which check failed and which file holds the rows, and the last good snapshot stays.
+    published = workspace.serving("select * from indicator_values order by all")
+    population = _demo(demo_files, "12411-01-01-4", 2019)
+    olpe = next(line for line in population.split(b"\n") if line.startswith(b"05966;"))
+    fields = olpe.split(b";")
+    implausible = b";".join([fields[0], fields[1], b"99999999", *fields[3:]])
+    (workspace.inbox / "unplausibel.csv").write_bytes(_replace_line(population, b"05966;", implausible))
+    result = workspace.run_pipeline(check=False)
+    assert result.returncode == 1
+    assert "Prüfungen der Datenmodelle (dbt) sind fehlgeschlagen" in result.stderr
+    assert "Betroffene Dateien: unplausibel.csv" in result.stderr, result.stderr[-3000:]
+    assert workspace.serving("select * from indicator_values order by all") == published
+
 
 @pytest.mark.parametrize("name", ["utf16.csv", "fehlerseite.csv", "binaer.csv", "sehr_lange_zeile.csv"])
 def test_unreadable_files_get_a_message_that_says_what_to_do(workspace, demo_files, name):
