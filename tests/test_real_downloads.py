@@ -288,8 +288,8 @@ def test_leavers_2023_shares_of_all_leavers(alone, together):
 
 def test_kita_foreign_origin_from_the_tageseinrichtung_row(alone, together):
     real_file = KITA
-    assert real_file.header_cell(5, 4) == "Betreute Kinder"
-    assert real_file.header_cell(5, 8) == "Kinder, Herkunft mind. 1 Elternteil ausländisch"
+    assert real_file.header_cell(6, 4) == "Betreute Kinder"
+    assert real_file.header_cell(6, 8) == "Kinder, Herkunft mind. 1 Elternteil ausländisch"
     for period, ags, label in (("01.03.2016", "05966", "Olpe, Kreis"), ("01.03.2011", "05", "Nordrhein-Westfalen")):
         row = real_file.row(period, ags, label, "Tageseinrichtung")
         for workspace in _both(alone, together, real_file):
