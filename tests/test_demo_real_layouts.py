@@ -1,4 +1,4 @@
-"""The demo generator writes every GENESIS table that has a real download in ../shared/fixtures/real in that
+"""The demo generator writes every GENESIS table that has a real download among the test inputs (REAL_FIXTURES) in that
 download's layout: first line, title lines, column-header rows (labels, spanning repeats, units, number of rows),
 encoding, line ends, row-dimension values, region rows and labels, the cells a table never fills ('x') and the
 footer structure. Only the numbers, the periods and the demo marker may differ.
@@ -13,14 +13,13 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
 from pipelines.demo.generator import DEMO_MARKER
 from tests.conftest import REAL_FIXTURES
 
-# table code -> the real download of it (see PROVENANCE.md there)
+# table code -> the real download of it
 REAL_DOWNLOADS = {
     "12411-01-01-4": "regionalstatistik_12411-01-01-4_bevoelkerung_kreise_2018.csv",
     "12411-03-03-4": "regionalstatistik_12411-03-03-4_bevoelkerung_nationalitaet_alter_kreise_2015.csv",
@@ -43,7 +42,8 @@ STAND = re.compile(r"^Stand: \d{2}\.\d{2}\.\d{4} / \d{2}:\d{2}:\d{2}$")
 
 @dataclass(frozen=True)
 class Layout:
-    """A GENESIS table CSV taken apart by the rules of the format (DOMAIN §3.1)."""
+    """A GENESIS table CSV taken apart by the rules of the format: first line, title lines (first cell only), column
+    header rows (leading empty cells), data rows, footer from the '__________' line on."""
 
     encoding: str  # 'utf-8' if the bytes decode as UTF-8, else 'cp1252'
     bom: bool

@@ -1,5 +1,6 @@
-"""Geography shared by the demo families: which Gemeinden a table row covers, the row lists of the GENESIS
-layouts (Regionaldatenbank and Landesdatenbank NRW), and the Jugendämter.
+"""Geography shared by the demo families: which Gemeinden a table row covers, the row lists and region labels of the
+GENESIS layouts (Regionaldatenbank and Landesdatenbank NRW, as in their real downloads), and the Jugendämter (named
+in the KiTa extract).
 
 Everything here is structure, not values: it does not depend on the seed. The Jugendämter follow a fixed rule on
 the model population of the default seed (see :func:`jugendaemter`), so their codes are the same for every seed.
@@ -38,7 +39,7 @@ __all__ = [
 
 # Kreisangehörige Städte with at least this population (model, 31.12.2018, default seed) have their own Jugendamt.
 JUGENDAMT_MIN_POP = 25_000
-# ... and these towns as well (smaller towns with an own Jugendamt exist; Altena is the example of DOMAIN §2).
+# ... and these towns as well (smaller towns with an own Jugendamt exist, such as Altena: JH05962004).
 JUGENDAMT_EXTRA = frozenset({"05962004"})
 
 
@@ -46,9 +47,8 @@ JUGENDAMT_EXTRA = frozenset({"05962004"})
 class Row:
     """One row of a GENESIS table: region code, label as written (with indentation) and its kind.
 
-    kind: 'dg', 'land', 'rb', 'kreis', 'city' (Stadt Aachen inside the StädteRegion), 'gemeinde', 'jugendamt',
-    'dissolved' (05313, 05354 and their former Gemeinden / Jugendämter: all cells '-') or 'outside'
-    (05999998 Wohnort außerhalb von NRW)."""
+    kind: 'dg', 'land', 'rb', 'kreis', 'city' (Stadt Aachen inside the StädteRegion), 'gemeinde' or 'dissolved'
+    (05313, 05354 and the former Gemeinden of 05354: all cells '-')."""
 
     code: str
     label: str
