@@ -15,7 +15,8 @@ CASES = [
     ("arbeitslosenquote", "auslaendisch", 2018),  # lower_is_better; 2017 not published per Kreis
     ("allgemeine_hochschulreife", "insgesamt", 2023),  # higher_is_better
     ("auslaenderanteil", "insgesamt", 2024),  # neutral: highest value first
-    ("schueler_auslaendisch", "sekundarschulen", 2016),  # many Kreise without a Sekundarschule (null values)
+    # many Kreise without a Sekundarschule (null values); it counts as "Schularten mit mehreren Bildungsgängen"
+    ("schueler_auslaendisch", "mehrere_bildungsgaenge", 2016),
 ]
 
 
@@ -104,7 +105,7 @@ def test_the_cases_cover_null_values_and_ties_in_the_demo_data(demo_pipeline):
     assert {row["rank_nrw"] for row in served.values()} == {None}
     assert {row["change_previous_year"] for row in
             _comparisons(demo_pipeline, "arbeitslosenquote", "auslaendisch", 2018).values()} == {None}
-    without_school = _values(demo_pipeline, "schueler_auslaendisch", "sekundarschulen", 2016)
+    without_school = _values(demo_pipeline, "schueler_auslaendisch", "mehrere_bildungsgaenge", 2016)
     assert 0 < sum(value is None for value in without_school.values()) < 53
 
 

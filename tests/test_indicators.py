@@ -77,9 +77,10 @@ def test_every_computed_indicator_covers_nrw_the_five_rb_the_53_kreise_and_the_5
 @pytest.mark.parametrize("ags, year",
                          [("05966", 2020), ("05111", 2023), ("05334002", 2015), ("05", 2020), ("051", 2018)])
 def test_school_leaver_shares_equal_those_from_the_file(demo_pipeline, demo_files, ags, year):
-    [row] = [r for r in _rows(_demo_file(demo_files, "21111-02-06-4", year)) if len(r) == 15 and r[1] == ags]
-    # columns: year, code, label, then (Insgesamt, weiblich) for ohne HSA, HSA, MSA, FHR, AHR, all leavers
-    without, abitur, leavers = _count(row[3]), _count(row[11]), _count(row[13])
+    [row] = [r for r in _rows(_demo_file(demo_files, "21111-02-06-4", year)) if len(r) == 17 and r[1] == ags]
+    # columns: year, code, label, then (Insgesamt, weiblich) for all leavers, ohne HSA, HSA, MSA, darunter schulischer
+    # Teil der FHR, FHR, AHR (as the real download)
+    without, abitur, leavers = _count(row[5]), _count(row[15]), _count(row[3])
     for indicator_id, numerator in (("ohne_hauptschulabschluss", without), ("allgemeine_hochschulreife", abitur)):
         num, den, value, _flag, aggregation, _label = _served(demo_pipeline, indicator_id, ags, year)
         assert (num, den, aggregation) == (numerator, leavers, "source_total")
@@ -89,9 +90,11 @@ def test_school_leaver_shares_equal_those_from_the_file(demo_pipeline, demo_file
 @pytest.mark.parametrize("ags, year",
                          [("05966", 2020), ("05112", 2024), ("05334002", 2013), ("059", 2016), ("05", 2017)])
 def test_unemployment_indicators_equal_those_from_the_file(demo_pipeline, demo_files, ags, year):
-    [row] = [r for r in _rows(_demo_file(demo_files, "13211-02-05-4", year)) if len(r) == 13 and r[1] == ags]
+    [row] = [r for r in _rows(_demo_file(demo_files, "13211-02-05-4", year)) if len(r) == 16 and r[1] == ags]
+    # columns: year, code, label, 7 counts (Arbeitslose, ausländisch, ...), the rate of the dependent civilian labour
+    # force, then the rates of all civilian labour force (Insgesamt, Männer, Frauen, ausländisch, 15 bis unter 25)
     unemployed, unemployed_foreign = _count(row[3]), _count(row[4])
-    rate_all, rate_foreign = _rate(row[7]), _rate(row[10])
+    rate_all, rate_foreign = _rate(row[11]), _rate(row[14])
     assert _served(demo_pipeline, "arbeitslosenquote", ags, year)[2] == pytest.approx(rate_all)
     assert _served(demo_pipeline, "arbeitslosenquote", ags, year, "auslaendisch")[2] == pytest.approx(rate_foreign)
     gap = _served(demo_pipeline, "arbeitslosenquote", ags, year, "luecke_auslaendisch_insgesamt")
@@ -103,8 +106,8 @@ def test_unemployment_indicators_equal_those_from_the_file(demo_pipeline, demo_f
 
 def test_2017_kreis_foreigner_rate_is_missing_with_a_flag_not_an_error(demo_pipeline, demo_files):
     rows = [r for r in _rows(_demo_file(demo_files, "13211-02-05-4", 2017))
-            if len(r) == 13 and len(r[1]) == 5 and r[1].startswith("05") and r[1] not in {"05313", "05354"}]
-    assert rows and all(r[10].strip() == "." for r in rows)  # the demo reproduces the BA gap
+            if len(r) == 16 and len(r[1]) == 5 and r[1].startswith("05") and r[1] not in {"05313", "05354"}]
+    assert rows and all(r[14].strip() == "." for r in rows)  # the demo reproduces the BA gap
     served = demo_pipeline.serving(
         "select group_id, count(*), count(value), min(flag), max(flag) from indicator_values "
         "where indicator_id = 'arbeitslosenquote' and year = 2017 and level = 'Kreis' group by group_id order by 1"
@@ -115,29 +118,39 @@ def test_2017_kreis_foreigner_rate_is_missing_with_a_flag_not_an_error(demo_pipe
 
 @pytest.mark.parametrize("ags, year", [("05966", 2020), ("05113", 2014), ("05", 2024)])
 def test_einbuergerungsquote_divides_by_the_foreigners_of_the_year_before(demo_pipeline, demo_files, ags, year):
-    [row] = [r for r in _rows(_demo_file(demo_files, "12511-01i", year))
-             if len(r) == 8 and r[1] == ags and r[3] == "" and r[4] == "Insgesamt"]
-    naturalisations = _count(row[5])
+    # the file stacks all years; columns: year, code, label, Insgesamt, then the continents
+    [row] = [r for r in _rows(_demo_file(demo_files, "12511-01-01-4", year))
+             if len(r) == 10 and r[0] == str(year) and r[1] == ags]
+    naturalisations = _count(row[3])
     foreigners = foreigners_from_file(_demo_file(demo_files, "12521-03i", year - 1))[ags]
     num, den, value, *_ = _served(demo_pipeline, "einbuergerungsquote", ags, year)
     assert (num, den) == (naturalisations, foreigners)
     assert value == pytest.approx(naturalisations / foreigners * 100)
 
 
-@pytest.mark.parametrize("code, ags, year", [("05966", "05966", 2020), ("JH05334002", "05334002", 2020),
-                                             ("JH05962004", "05962004", 2016), ("053", "053", 2023)])
-def test_kita_shares_equal_those_from_the_file(demo_pipeline, demo_files, code, ags, year):
-    groups = {"Insgesamt": "insgesamt", "unter 3 Jahre": "u3", "3 Jahre bis Schuleintritt": "3_bis_schuleintritt"}
-    rows = [r for r in _rows(_demo_file(demo_files, "22541-02i", year)) if len(r) == 7 and r[1] == code]
-    assert len(rows) == 3
-    for row in rows:
-        children, foreign_origin, language = (_count(cell) for cell in row[4:7])
-        group_id = groups[row[3]]
-        for indicator_id, numerator in (("kita_auslaendische_herkunft", foreign_origin),
-                                        ("kita_familiensprache", language)):
-            num, den, value, _flag, _aggregation, label = _served(demo_pipeline, indicator_id, ags, year, group_id)
-            assert (num, den, label) == (numerator, children, f"01.03.{year}")
-            assert value == pytest.approx(numerator / children * 100)
+@pytest.mark.parametrize("ags, year", [("05966", 2020), ("05334002", 2020), ("053", 2023), ("05", 2016)])
+def test_kita_foreign_origin_equals_the_tageseinrichtung_row_of_the_file(demo_pipeline, demo_files, ags, year):
+    # the file stacks all Stichtage; columns: Stichtag, code, label, type of care, Betreute Kinder, by age (3),
+    # Herkunft mind. 1 Elternteil ausländisch, Mittagsverpflegung
+    [row] = [r for r in _rows(_demo_file(demo_files, "22543-01-02-4", year))
+             if len(r) == 10 and r[0] == f"01.03.{year}" and r[1] == ags and r[3] == "Tageseinrichtung"]
+    children, foreign_origin = _count(row[4]), _count(row[8])
+    num, den, value, _flag, aggregation, label = _served(demo_pipeline, "kita_auslaendische_herkunft", ags, year)
+    assert (num, den, label, aggregation) == (foreign_origin, children, f"01.03.{year}", "source_total")
+    assert value == pytest.approx(foreign_origin / children * 100)
+
+
+@pytest.mark.parametrize("kreis, year", [("05966", 2020), ("05913", 2023)])
+def test_kita_family_language_equals_the_sums_of_the_kitas(demo_pipeline, demo_files, kreis, year):
+    """The family language comes from the Jugendamt extract: the sum over the KiTas of the Kreis per age group."""
+    kitas = _kita_rows(demo_files, kreis, year)
+    for group_id, suffix in (("u3", "unter_3"), ("3_bis_schuleintritt", "3_bis_schuleintritt")):
+        language = sum(int(k[f"kinder_{suffix}_nichtdeutsche_familiensprache"]) for k in kitas)
+        children = sum(int(k[f"kinder_{suffix}"]) for k in kitas)
+        served = _served_or_suppressed(demo_pipeline, "kita_familiensprache", kreis, year, group_id)
+        if not served[3]:
+            assert served[:2] == (language, children) and served[5] == "sum_of_exact_parts"
+            assert served[2] == pytest.approx(language / children * 100)
 
 
 def test_mindestsicherungsquote_is_served_as_published_down_to_the_gemeinden(demo_pipeline, demo_files):
@@ -282,7 +295,7 @@ WORKING_AGE_GROUPS = (
     "50 bis unter 55 Jahre", "55 bis unter 60 Jahre", "60 bis unter 65 Jahre",
 )
 NATIONALITY_COLUMN = {"insgesamt": "Insgesamt", "deutsch": "Deutsche | Insgesamt",
-                      "auslaendisch": "Ausländer | Insgesamt"}
+                      "auslaendisch": "Ausländer(innen) | Insgesamt"}
 ELB_COLUMN = {"insgesamt": "Insgesamt", "deutsch": "Deutsche", "auslaendisch": "Ausländer"}
 
 

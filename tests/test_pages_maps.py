@@ -433,8 +433,10 @@ def test_svg_maps_colour_grey_and_outline(served):
     frame = maps.map_frame(values, districts, 2024, level=GEMEINDE, kreis_ags=OLPE, group_id="auslaendisch")
     assert frame["status"].notna().any() and frame["status"].isna().any()
     boundaries = load_boundaries(GEMEINDE, GEO_DIR).boundaries
+    shown = frame.loc[frame["status"].isna(), "value"]
+    reference = (shown.min() + shown.max()) / 2  # a reference inside the values: both ends of the scale in use
     svg = ElementTree.fromstring(map_svg.choropleth_svg(frame, boundaries, unit="%", direction="higher_is_better",
-                                                        reference=30.0, selected_ags=OLPE).split("</style>")[1])
+                                                        reference=reference, selected_ags=OLPE).split("</style>")[1])
     fills = {element.get("data-ags"): element.get("fill") for element in svg.iter() if element.get("class") == "area"}
     assert set(fills) == set(frame["ags"])
     missing = set(frame.loc[frame["status"].notna(), "ags"])

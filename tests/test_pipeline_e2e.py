@@ -18,7 +18,13 @@ CONTINENT_CODES = {"1", "2", "3", "4", "5", "9"}
 
 
 def _rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
+    """The CSV records of a demo table: UTF-8 or Windows-1252, as the real download of the table."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def _number(cell: str) -> int:
@@ -40,7 +46,15 @@ def population_from_file(path: Path) -> dict[str, int]:
 
 
 def _demo_file(demo_files: list[Path], table: str, year: int) -> Path:
-    [path] = [p for p in demo_files if p.name == f"demo_{table}_{year}.csv"]
+    """The demo file of the table that holds the year: demo_<table>_<year>.csv, or the one of several years stacked
+    (demo_<table>_<first>-<last>.csv)."""
+
+    def covers(name: str) -> bool:
+        span = name.removeprefix(f"demo_{table}_").removesuffix(".csv")
+        first, _, last = span.partition("-")
+        return first.isdigit() and int(first) <= year <= int(last or first)
+
+    [path] = [p for p in demo_files if p.name.startswith(f"demo_{table}_") and covers(p.name)]
     return path
 
 

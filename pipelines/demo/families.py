@@ -1,11 +1,15 @@
-"""The demo families beyond population and foreigners: which files generate_demo writes for them, in which order.
+"""Which files generate_demo writes, in which order.
 
-File names (year = Stichtag year, Schuljahr start t of t/t+1, or Berichtsjahr):
+File names (year = Stichtag year, Schuljahr start t of t/t+1, or Berichtsjahr; first-last = the years of a file that
+stacks several years, as the real download of a year range does):
 
+    demo_12411-15i_<year>.csv                     Bevölkerung und Fläche, Gemeinden (population_tables.py)
+    demo_12411-01-01-4_<year>.csv                 Bevölkerung nach Geschlecht, Kreise (population_tables.py)
+    demo_12521-03i_<year>.csv                     Ausländische Bevölkerung (AZR), Kreise (population_tables.py)
     demo_21111-01-03-4_<year>.csv                 Schulen und Schüler/-innen nach Schularten (schools.py)
-    demo_21111-02-06-4_<year>.csv                 Absolvierende und Abgehende nach Abschlussarten (schools.py)
-    demo_22541-02i_<year>.csv                     Kinder in Tageseinrichtungen, Jugendämter, 01.03. (kitas.py)
-    demo_12511-01i_<year>.csv                     Einbürgerungen, Kreise (naturalisations.py)
+    demo_21111-02-06-4_<year>.csv                 Absolvierende/Abgehende nach Abschlussarten (schools.py)
+    demo_22543-01-02-4_<first>-<last>.csv         Kinder in Kindertagesbetreuung, Kreise, 01.03. (kitas.py)
+    demo_12511-01-01-4_<first>-<last>.csv         Einbürgerungen nach Kontinenten, Kreise (naturalisations.py)
     demo_13211-02-05-4_<year>.csv                 Arbeitslose und Arbeitslosenquoten (labour.py)
     demo_22811-01i_<year>.csv                     Mindestsicherungsquote, Gemeinden (labour.py)
     demo_12411-03-03-4_<year>.csv                 Bevölkerung nach Nationalität und Alter (population_nationality.py)
@@ -13,6 +17,9 @@ File names (year = Stichtag year, Schuljahr start t of t/t+1, or Berichtsjahr):
     demo_schulamt_schulen_<Kreis AGS>_<year>.xlsx        Schulamt school extract, 53 per year
     demo_jugendamt_kitas_<Kreis AGS>_<year>.csv          Jugendamt KiTa extract, 53 per year
     demo_ki_jahresbericht_<KI id>_<year>.xlsx            KI annual report, 54 per year
+
+The stacked tables exercise the pipeline's handling of several periods in one file; the others stay one file per
+year, so that a new year (or a newer Stand of one year, benchmarks/pipeline_run.py) is one new file.
 """
 
 from __future__ import annotations
@@ -22,31 +29,43 @@ from pathlib import Path
 
 from pipelines.demo.generator import _geo
 
-__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "clear_model_caches", "write_families"]
+__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "STACKED_TABLES", "clear_model_caches", "demo_file_name",
+           "write_families"]
 
-# GENESIS tables of the families (writers in _genesis_writers), the BA Excel table and the Kreis templates
-GENESIS_TABLES = ("21111-01-03-4", "21111-02-06-4", "22541-02i", "12511-01i", "13211-02-05-4", "22811-01i",
-                  "12411-03-03-4")
+# GENESIS tables (writers in _genesis_writers), the BA Excel table and the Kreis templates
+GENESIS_TABLES = ("12411-15i", "12411-01-01-4", "12521-03i", "21111-01-03-4", "21111-02-06-4", "22543-01-02-4",
+                  "12511-01-01-4", "13211-02-05-4", "22811-01i", "12411-03-03-4")
+STACKED_TABLES = frozenset({"22543-01-02-4", "12511-01-01-4"})  # all years in one file, the newest first
 BA_EXCEL = "ba_sgb2_elb_staatsangehoerigkeit"
 KREIS_TEMPLATES = ("schulamt_schulen", "jugendamt_kitas", "ki_jahresbericht")
 
 
 def _genesis_writers() -> dict[str, Callable[..., Path]]:
-    from pipelines.demo import kitas, labour, naturalisations, population_nationality, schools
+    """table -> writer(seed, years or year, path, scale)"""
+    from pipelines.demo import kitas, labour, naturalisations, population_nationality, population_tables, schools
 
     return {
+        "12411-15i": lambda seed, year, path, scale: population_tables.table_12411_15i(seed, year, path),
+        "12411-01-01-4": lambda seed, year, path, scale: population_tables.table_12411_01_01_4(seed, year, path),
+        "12521-03i": lambda seed, year, path, scale: population_tables.table_12521_03i(seed, year, path),
         "21111-01-03-4": lambda seed, year, path, scale: schools.table_21111_01_03_4(seed, year, path, scale),
         "21111-02-06-4": lambda seed, year, path, scale: schools.table_21111_02_06_4(seed, year, path, scale),
-        "22541-02i": lambda seed, year, path, scale: kitas.table_22541_02i(seed, year, path, scale),
-        "12511-01i": lambda seed, year, path, scale: naturalisations.table_12511_01i(seed, year, path),
+        "22543-01-02-4": lambda seed, years, path, scale: kitas.table_22543_01_02_4(seed, years, path, scale),
+        "12511-01-01-4": lambda seed, years, path, scale: naturalisations.table_12511_01_01_4(seed, years, path),
         "13211-02-05-4": lambda seed, year, path, scale: labour.table_13211_02_05_4(seed, year, path),
         "22811-01i": lambda seed, year, path, scale: labour.table_22811_01i(seed, year, path),
         "12411-03-03-4": lambda seed, year, path, scale: population_nationality.table_12411_03_03_4(seed, year, path),
     }
 
 
+def demo_file_name(table: str, years: range) -> str:
+    """demo_<table>_<year>.csv, or demo_<table>_<first>-<last>.csv for a stacked table over several years."""
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    return f"demo_{table}_{span}.csv"
+
+
 def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) -> list[Path]:
-    """Write every family file for the years into out_dir; return the paths (table by table, year by year)."""
+    """Write every demo file for the years into out_dir; return the paths (table by table, year by year)."""
     from pipelines.demo import kreis_extracts, labour
     from pipelines.demo.ki_reports import KI_IDS
 
@@ -54,8 +73,11 @@ def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) ->
         raise ValueError(f"scale must be a positive integer, got {scale!r}")
     written: list[Path] = []
     for code, writer in _genesis_writers().items():
+        if code in STACKED_TABLES:
+            written.append(writer(seed, years, out_dir / demo_file_name(code, years), scale))
+            continue
         for year in years:
-            written.append(writer(seed, year, out_dir / f"demo_{code}_{year}.csv", scale))
+            written.append(writer(seed, year, out_dir / demo_file_name(code, range(year, year + 1)), scale))
     for year in years:
         path = out_dir / f"demo_{BA_EXCEL}_{year}.xlsx"
         path.write_bytes(labour.ba_sgb2_workbook(seed, year))

@@ -1,5 +1,6 @@
-"""Geography shared by the demo families: which Gemeinden a table row covers, the row lists of the GENESIS
-layouts (Regionaldatenbank and Landesdatenbank NRW), and the Jugendämter.
+"""Geography shared by the demo families: which Gemeinden a table row covers, the row lists and region labels of the
+GENESIS layouts (Regionaldatenbank and Landesdatenbank NRW, as in their real downloads), and the Jugendämter (named
+in the KiTa extract).
 
 Everything here is structure, not values: it does not depend on the seed. The Jugendämter follow a fixed rule on
 the model population of the default seed (see :func:`jugendaemter`), so their codes are the same for every seed.
@@ -7,8 +8,10 @@ the model population of the default seed (see :func:`jugendaemter`), so their co
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from pipelines.demo.generator import (
     _AACHEN_REST,
@@ -18,11 +21,8 @@ from pipelines.demo.generator import (
     DISSOLVED_CITY,
     DISSOLVED_KREIS,
     NRW,
-    _aachen_member_label,
     _geo,
-    _ldb_label,
     _population_year,
-    _rdb_label,
 )
 
 __all__ = [
@@ -33,14 +33,13 @@ __all__ = [
     "jugendamt_of",
     "kreis_of",
     "ldb_gemeinde_rows",
-    "ldb_jugendamt_rows",
     "ldb_kreis_rows",
     "rdb_rows",
 ]
 
 # Kreisangehörige Städte with at least this population (model, 31.12.2018, default seed) have their own Jugendamt.
 JUGENDAMT_MIN_POP = 25_000
-# ... and these towns as well (smaller towns with an own Jugendamt exist; Altena is the example of DOMAIN §2).
+# ... and these towns as well (smaller towns with an own Jugendamt exist, such as Altena: JH05962004).
 JUGENDAMT_EXTRA = frozenset({"05962004"})
 
 
@@ -48,9 +47,8 @@ JUGENDAMT_EXTRA = frozenset({"05962004"})
 class Row:
     """One row of a GENESIS table: region code, label as written (with indentation) and its kind.
 
-    kind: 'dg', 'land', 'rb', 'kreis', 'city' (Stadt Aachen inside the StädteRegion), 'gemeinde', 'jugendamt',
-    'dissolved' (05313, 05354 and their former Gemeinden / Jugendämter: all cells '-') or 'outside'
-    (05999998 Wohnort außerhalb von NRW)."""
+    kind: 'dg', 'land', 'rb', 'kreis', 'city' (Stadt Aachen inside the StädteRegion), 'gemeinde' or 'dissolved'
+    (05313, 05354 and the former Gemeinden of 05354: all cells '-')."""
 
     code: str
     label: str
@@ -135,45 +133,69 @@ def _coverage() -> dict[str, tuple[str, ...]]:
     for rb in geo.rbs:
         cover[rb] = tuple(g for k in geo.kreise_of_rb[rb] for g in geo.gemeinden_of[k])
     cover[NRW] = tuple(g for rb in geo.rbs for g in cover[rb])
-    for rows in jugendaemter().values():
-        for code, _label, gems in rows:
-            cover[code] = gems
     return cover
 
 
 def gemeinden_of_row(code: str) -> tuple[str, ...]:
-    """The Gemeinden (8-digit AGS) that a row code covers: NRW, RB, Kreis, Gemeinde, Stadt Aachen or Jugendamt.
-    Dissolved units and pseudo-units cover none."""
+    """The Gemeinden (8-digit AGS) that a row code covers: NRW, RB, Kreis, Gemeinde or Stadt Aachen. Dissolved
+    units and pseudo-units cover none."""
     return _coverage().get(code, ())
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Row lists
+# Row lists and region labels of the portals (as in the real downloads)
 # --------------------------------------------------------------------------------------------------------------
-def _rdb_label_new(ags: str) -> str:
-    """Kreis label of the Regionaldatenbank since the 2025 relaunch ('Düsseldorf, kreisfreie Stadt')."""
+_GEMEINDE_LABELS_CSV = Path(__file__).resolve().parent / "gemeinde_labels.csv"
+
+# Regionaldatenbank label styles: exports until 2024 ('Düsseldorf, Kreisfreie Stadt') and since the relaunch of
+# 2025 ('Düsseldorf, kreisfreie Stadt', 'Städteregion Aachen, Kreis'): (kreisfreie Stadt suffix, StädteRegion
+# Aachen, Stadt Aachen).
+RDB_2017 = (", Kreisfreie Stadt", "Städteregion Aachen (einschl. Stadt Aachen)", "Aachen, krfr. Stadt")
+RDB_2025 = (", kreisfreie Stadt", "Städteregion Aachen, Kreis", "Aachen, kreisfreie Stadt")
+
+
+def _kreis_label(ags: str, city_suffix: str, aachen: str) -> str:
     geo = _geo()
     name = geo.name(ags)
     if ags == AACHEN_KREIS:
-        return "Städteregion Aachen, Kreis"
+        return aachen
     if geo.kreisfrei(ags):
-        return f"{name}, kreisfreie Stadt"
+        return name + city_suffix
     return name if "kreis" in name.lower() else f"{name}, Kreis"
 
 
-def rdb_rows(*, new_style: bool = False, dg: bool = True) -> list[Row]:
+def _ldb_label(ags: str) -> str:
+    """Kreis label of the Landesdatenbank NRW ('Düsseldorf, krfr. Stadt', 'Olpe, Kreis')."""
+    return _kreis_label(ags, ", krfr. Stadt", "Städteregion Aachen (einschl. Stadt Aachen)")
+
+
+@lru_cache(maxsize=1)
+def _gemeinde_labels() -> dict[str, str]:
+    with _GEMEINDE_LABELS_CSV.open(encoding="utf-8", newline="") as fh:
+        return {r["ags"]: r["label"] for r in csv.DictReader(line for line in fh if not line.startswith("#"))}
+
+
+def _gemeinde_label(ags: str) -> str:
+    """Gemeinde label of the Landesdatenbank NRW: 'Attendorn, Stadt', 'Finnentrop'; the members of the StädteRegion
+    Aachen with ' (ab 21.10.2009)'."""
+    label = _gemeinde_labels().get(ags, _geo().name(ags))
+    return f"{label} (ab 21.10.2009)" if ags.startswith(AACHEN_KREIS) else label
+
+
+def rdb_rows(style: tuple[str, str, str] = RDB_2017, *, dg: bool = True) -> list[Row]:
     """Regionaldatenbank 'Kreise und krfr. Städte': DG (0 spaces), NRW (2), RB (4), Kreise (6); after the
-    StädteRegion Aachen the Stadt Aachen (05334002) and the dissolved Kreis Aachen (05354), as in 12411-01-01-4."""
+    StädteRegion Aachen the Stadt Aachen (05334002) and the dissolved Kreis Aachen (05354). The other Länder of a
+    real download are left out."""
     geo = _geo()
+    city_suffix, aachen, aachen_city = style
     rows: list[Row] = [Row("DG", "Deutschland", "dg")] if dg else []
     rows.append(Row(NRW, "  Nordrhein-Westfalen", "land"))
     for rb in geo.rbs:
         rows.append(Row(rb, f"    {geo.name(rb)}, Regierungsbezirk", "rb"))
         for k in geo.kreise_of_rb[rb]:
-            rows.append(Row(k, "      " + (_rdb_label_new(k) if new_style else _rdb_label(k)), "kreis"))
+            rows.append(Row(k, "      " + _kreis_label(k, city_suffix, aachen), "kreis"))
             if k == AACHEN_KREIS:
-                city = "Aachen, kreisfreie Stadt" if new_style else "Aachen, krfr. Stadt"
-                rows.append(Row(AACHEN_CITY, f"      {city}", "city"))
+                rows.append(Row(AACHEN_CITY, f"      {aachen_city}", "city"))
                 rows.append(Row(DISSOLVED_KREIS, "      Aachen, Kreis", "dissolved"))
     return rows
 
@@ -186,9 +208,9 @@ def _ldb_kreise(rb: str) -> list[str]:
     return kreise
 
 
-def ldb_kreis_rows(*, aachen_city: bool = True) -> list[Row]:
+def ldb_kreis_rows() -> list[Row]:
     """Landesdatenbank NRW 'kreisfreie Städte und Kreise' as 12521-03i: NRW (0), RB (2), Kreise incl. the dissolved
-    05313/05354 (4), Stadt Aachen after the StädteRegion (6)."""
+    05313/05354 (4); no row of the Stadt Aachen."""
     geo = _geo()
     rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
     for rb in geo.rbs:
@@ -200,63 +222,33 @@ def ldb_kreis_rows(*, aachen_city: bool = True) -> list[Row]:
                 rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
             else:
                 rows.append(Row(k, f"    {_ldb_label(k)}", "kreis"))
-                if k == AACHEN_KREIS and aachen_city:
-                    rows.append(Row(AACHEN_CITY, "      Aachen, krfr. Stadt (ab 21.10.2009)", "city"))
     return rows
 
 
-def ldb_gemeinde_rows() -> list[Row]:
+def ldb_gemeinde_rows(*, dissolved: bool = True) -> list[Row]:
     """Landesdatenbank NRW 'Gemeinden' in the order of 12411-15i: NRW (0), RB (2), Kreise (4, kreisfreie Städte
-    only as this row), Gemeinden (6); the dissolved 05313 / 05354 and the former Gemeinden of 05354 with '-'."""
+    only as this row), Gemeinden (6); with ``dissolved`` the former 05313 / 05354 and the former Gemeinden of 05354
+    (all cells '-', as 12411-15i lists them; 22811-01i does not)."""
     geo = _geo()
     rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
     for rb in geo.rbs:
         rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))
         for k in _ldb_kreise(rb):
             if k == DISSOLVED_CITY:
-                rows.append(Row(k, "    Aachen, krfr. Stadt", "dissolved"))
+                if dissolved:
+                    rows.append(Row(k, "    Aachen, krfr. Stadt", "dissolved"))
                 continue
             if k == DISSOLVED_KREIS:
-                rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
-                for g in geo.gemeinden_of[AACHEN_KREIS]:
-                    if g != AACHEN_CITY:
-                        rows.append(Row(DISSOLVED_KREIS + g[5:], f"      {_aachen_member_label(geo.name(g), False)}",
-                                        "dissolved"))
+                if dissolved:
+                    rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
+                    for g in geo.gemeinden_of[AACHEN_KREIS]:
+                        if g != AACHEN_CITY:  # the former Gemeinden of the Kreis Aachen, labelled as then
+                            label = _gemeinde_labels().get(g, geo.name(g))
+                            rows.append(Row(DISSOLVED_KREIS + g[5:], f"      {label}", "dissolved"))
                 continue
             rows.append(Row(k, f"    {_ldb_label(k)}", "kreis"))
             if geo.kreisfrei(k):
                 continue
             for g in geo.gemeinden_of[k]:
-                name = geo.name(g)
-                label = _aachen_member_label(name, True) if k == AACHEN_KREIS else name
-                rows.append(Row(g, f"      {label}", "gemeinde"))
-    return rows
-
-
-def ldb_jugendamt_rows() -> list[Row]:
-    """Landesdatenbank NRW 'Jugendämter' as 22517-02i: NRW (0), RB (2), Kreise and kreisfreie Städte (4), below each
-    Kreis its Jugendämter (6). The dissolved 05313 and 05354 are listed with '-', the latter with the Jugendämter it
-    had (JH05354...)."""
-    geo = _geo()
-    rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
-    for rb in geo.rbs:
-        rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))
-        for k in _ldb_kreise(rb):
-            if k == DISSOLVED_CITY:
-                rows.append(Row(k, "    Aachen, krfr. Stadt", "dissolved"))
-                continue
-            if k == DISSOLVED_KREIS:
-                rows.append(Row(k, "    Aachen, Kreis", "dissolved"))
-                for code, label, _gems in jugendaemter()[AACHEN_KREIS]:
-                    if code == f"JH{AACHEN_CITY}":
-                        continue
-                    old_code = "JH" + DISSOLVED_KREIS + code[7:]
-                    old_label = "Kreisjugendamt Aachen, Kreis" if code.endswith("999") else label
-                    rows.append(Row(old_code, f"      {old_label}", "dissolved"))
-                continue
-            rows.append(Row(k, f"    {_ldb_label(k)}", "kreis"))
-            if geo.kreisfrei(k):
-                continue
-            for code, label, _gems in jugendaemter()[k]:
-                rows.append(Row(code, f"      {label}", "jugendamt"))
+                rows.append(Row(g, f"      {_gemeinde_label(g)}", "gemeinde"))
     return rows

@@ -1,14 +1,21 @@
 """Synthetic Kindertageseinrichtungen (KiTas): a register of Einrichtungen per Gemeinde, their children on the
-Stichtag 1 March, the published table 22541-02i (Kinder in Tageseinrichtungen, Jugendämter) and the rows of the
-Jugendamt KiTa extract (template jugendamt_kitas).
+Stichtag 1 March, the rows of the Jugendamt KiTa extract (template jugendamt_kitas) and the published table
+22543-01-02-4 (Kinder in Kindertagesbetreuung nach Art der Betreuung, Kreise; several Stichtage stacked in one file,
+the newest first, as the real Regionaldatenbank export).
 
 Model: an approximate NRW path of KiTas (about 9,300 in 2012 to 10,700 in 2024: the U3 expansion) and of children
 under 3 and from 3 to school entry (plausibility assumptions). KiTas are placed on Gemeinden by population, keep
 their Einrichtungsnummer, open (many) and close (few) over the years. Children with at least one parent of foreign
 origin follow the foreign population share of the Gemeinde (concave fit: Coesfeld ~11 %, Gelsenkirchen ~52 %, NRW
 ~31 % in 2019) times a fixed KiTa factor (segregation); children mainly speaking a non-German language at home are
-a part of them, the larger the more segregated the KiTa. 22541-02i is the exact sum over KiTas (Jugendamt, Kreis,
-RB, NRW), so a Kreis equals the sum of its Jugendämter.
+a part of them, the larger the more segregated the KiTa.
+
+22543-01-02-4 per Gemeinde, summed to Kreis, RB and NRW: the row Tageseinrichtung holds the extract's children (under
+3 exactly; of the children from 3 to school entry those already 6 count under "6 bis unter 14 Jahre") plus the
+school children in Horte, which the extract does not report (about a tenth, with the KiTa's share of foreign
+origin); the row Tagespflege the children with a Tagesmutter or Tagesvater (mostly under 3); the row Insgesamt both
+without the children counted twice (in a KiTa and in Tagespflege). Kinder mit Mittagsverpflegung: about three in
+four. Rates are plausibility assumptions.
 """
 
 from __future__ import annotations
@@ -19,14 +26,38 @@ from functools import lru_cache
 
 from pipelines.demo.context import gemeinde_foreign_share
 from pipelines.demo.generator import DEMO_MARKER, _geo, _interp, _largest_remainder, _population_year, _rng
-from pipelines.demo.genesis_layout import fmt_count, ldb_footer, pad, stand_line, write_lines
-from pipelines.demo.geography import gemeinden_of_row, jugendamt_of, kreis_of, ldb_jugendamt_rows
+from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
+from pipelines.demo.geography import RDB_2017, gemeinden_of_row, jugendamt_of, kreis_of, rdb_rows
 from pipelines.demo.schools import _binom
 
-__all__ = ["AGE_GROUPS", "Kita", "KitaYear", "kita_extract_rows", "kita_register", "kita_year",
-           "published_kita_values", "table_22541_02i"]
+__all__ = ["BETREUUNGSARTEN", "LAYOUT", "Kita", "KitaYear", "kita_extract_rows", "kita_register", "kita_year",
+           "published_kita_values", "table_22543_01_02_4"]
 
-AGE_GROUPS = ("unter 3 Jahre", "3 Jahre bis Schuleintritt", "Insgesamt")
+# rows per region of 22543-01-02-4
+BETREUUNGSARTEN = ("Tageseinrichtung", "Tagespflege", "Insgesamt (ohne Doppelzählungen)")
+_CHILDREN = "Betreute Kinder"
+LAYOUT = TableLayout(
+    first_line="GENESIS-Tabelle: 22543-01-02-4",
+    title_lines=("Statistik der öffentl. geförd. Kindertagespflege,", "nach Art der Kindertagesbetreuung - Stichtag -",
+                 "regional Tiefe: Kreise und krfr. Städte - ab 2011 -",
+                 "Statistik der öffentl. geförd. Kindertagespflege"),
+    header_rows=(
+        f";;;;{_CHILDREN};{_CHILDREN};{_CHILDREN};{_CHILDREN};Kinder, Herkunft mind. 1 Elternteil ausländisch;"
+        "Kinder mit Mittagsverpflegung",
+        ";;;;;Altersgruppe;Altersgruppe;Altersgruppe;;",
+        ";;;;;unter 3 Jahre;3 bis unter 6 Jahre;6 bis unter 14 Jahre;;",
+        ";;;;" + ";".join(["Anzahl"] * 6),
+    ),
+    encoding="utf-8",
+    footer="rdb",
+    note_heading='zu "Tabelle gesamt"',
+)
+_SIX_NOT_IN_SCHOOL = 0.06  # of the children from 3 to school entry: already 6 years old on 1 March
+_HORT = 0.11  # school children in Horte per KiTa child under school age
+_TAGESPFLEGE = (0.40, 0.013, 0.012)  # children in Tagespflege per KiTa child: under 3, 3 to 6, 6 to 14
+_BOTH = (0.05, 0.3, 0.3)  # of those in Tagespflege: also in a KiTa (counted twice), per age group
+_LUNCH = 0.76  # share with Mittagsverpflegung
+_DG_RATIO = 5.9  # children in Germany per child in NRW (plausibility value for the row Deutschland)
 
 _KEY_YEARS = (2012, 2014, 2016, 2018, 2020, 2022, 2024)
 _U3_K = (62, 88, 97, 105, 113, 118, 124)  # NRW children under 3 in KiTas, thousands, 1 March
@@ -170,56 +201,70 @@ def _gemeinde_sums(seed: int, year: int, scale: int) -> dict[str, tuple[int, int
     return {g: tuple(v) for g, v in out.items()}
 
 
-def published_kita_values(seed: int, year: int, scale: int = 1) -> dict[tuple[str, str], tuple[int, int, int]]:
-    """Exact values of 22541-02i per (row code, age group): (children, foreign origin, non-German language)."""
+def _gemeinde_table_values(seed: int, year: int, gemeinde: str,
+                           sums: tuple[int, int, int, int, int, int]) -> dict[str, tuple[int, ...]]:
+    """The three rows of 22543-01-02-4 for one Gemeinde: type of care -> (total, under 3, 3 to 6, 6 to 14, foreign
+    origin, Mittagsverpflegung); sums = the extract's (u3, u3 foreign, u3 language, u6, u6 foreign, u6 language)."""
+    r = _rng(seed, "kita-table", year, gemeinde)
+    u3, u3_foreign, _, u6, u6_foreign, _ = sums
+    foreign_share = (u3_foreign + u6_foreign) / (u3 + u6) if u3 + u6 else 0.0
+    six = _binom(r, u6, _SIX_NOT_IN_SCHOOL)
+    hort = _binom(r, u3 + u6, _HORT)
+    in_kita = (u3, u6 - six, six + hort)
+    kita_foreign = u3_foreign + u6_foreign + _binom(r, hort, foreign_share)
+    in_care = tuple(_binom(r, n, rate) for n, rate in zip((u3, u6, u6), _TAGESPFLEGE))
+    care_foreign = _binom(r, sum(in_care), foreign_share * 0.5)
+    both = tuple(_binom(r, n, rate) for n, rate in zip(in_care, _BOTH))
+    both_foreign = min(care_foreign, _binom(r, sum(both), care_foreign / sum(in_care))) if sum(in_care) else 0
+    kita = (sum(in_kita), *in_kita, kita_foreign, _binom(r, sum(in_kita), _LUNCH))
+    care = (sum(in_care), *in_care, care_foreign, _binom(r, sum(in_care), _LUNCH))
+    both_lunch = min(_binom(r, sum(both), _LUNCH), kita[5], care[5])
+    twice = (sum(both), *both, both_foreign, both_lunch)
+    return {BETREUUNGSARTEN[0]: kita, BETREUUNGSARTEN[1]: care,
+            BETREUUNGSARTEN[2]: tuple(a + b - c for a, b, c in zip(kita, care, twice))}
+
+
+@lru_cache(maxsize=32)
+def published_kita_values(seed: int, year: int, scale: int = 1) -> dict[tuple[str, str], tuple[int, ...]]:
+    """Exact values of 22543-01-02-4 on 1 March of year per (row code, type of care) for NRW, RB, Kreise and Stadt
+    Aachen: (Betreute Kinder, unter 3, 3 bis unter 6, 6 bis unter 14, Herkunft mind. 1 Elternteil ausländisch,
+    Mittagsverpflegung)."""
     sums = _gemeinde_sums(seed, year, scale)
-    out: dict[tuple[str, str], tuple[int, int, int]] = {}
-    for row in ldb_jugendamt_rows():
-        if row.kind == "dissolved":
+    per_gemeinde = {g: _gemeinde_table_values(seed, year, g, v) for g, v in sorted(sums.items())}
+    out: dict[tuple[str, str], tuple[int, ...]] = {}
+    for row in rdb_rows():
+        if row.kind in ("dg", "dissolved"):
             continue
-        acc = [0] * 6
-        for g in gemeinden_of_row(row.code):
-            for i, x in enumerate(sums.get(g, (0,) * 6)):
-                acc[i] += x
-        out[(row.code, AGE_GROUPS[0])] = tuple(acc[0:3])
-        out[(row.code, AGE_GROUPS[1])] = tuple(acc[3:6])
-        out[(row.code, AGE_GROUPS[2])] = tuple(a + b for a, b in zip(acc[0:3], acc[3:6]))
+        gems = [g for g in gemeinden_of_row(row.code) if g in per_gemeinde]
+        for art in BETREUUNGSARTEN:
+            out[(row.code, art)] = tuple(sum(per_gemeinde[g][art][i] for g in gems) for i in range(6))
     return out
 
 
-def table_22541_02i(seed: int, year: int, path, scale: int = 1):
-    values = published_kita_values(seed, year, scale)
-    st = f"01.03.{year}"
-    width = 7
-    measure = "Kinder in Tageseinrichtungen"
-    lines = [
-        "Tabelle: 22541-02i",
-        pad("Kinder in Tageseinrichtungen nach Altersgruppen, ausländischer", width),
-        pad("Herkunft mind. eines Elternteils und vorrangig gesprochener", width),
-        pad("Familiensprache - Jugendämter - Stichtag", width),
-        pad("Statistik der Kinder und tätigen Personen in Tageseinrichtungen", width),
-        f";;;;{measure};{measure};{measure}",
-        ";;;;Insgesamt;ausländische Herkunft mind. eines Elternteils;vorrangig nicht deutsche Familiensprache",
-        ";;;;Anzahl;Anzahl;Anzahl",
-    ]
-    for row in ldb_jugendamt_rows():
-        for age in AGE_GROUPS:
-            if row.kind == "dissolved":
-                lines.append(f"{st};{row.code};{row.label};{age};-;-;-")
-                continue
-            cells = ";".join(fmt_count(x) for x in values[(row.code, age)])
-            lines.append(f"{st};{row.code};{row.label};{age};{cells}")
+def table_22543_01_02_4(seed: int, years: range, path, scale: int = 1):
+    """All Stichtage 1 March of years in one file, the newest first."""
+    rows = []
+    for year in sorted(years, reverse=True):
+        values = published_kita_values(seed, year, scale)
+        for row in rdb_rows(RDB_2017):
+            for art in BETREUUNGSARTEN:
+                if row.kind == "dissolved":
+                    cells = ["-"] * 6
+                elif row.kind == "dg":
+                    cells = [fmt_count(round(v * _DG_RATIO)) for v in values[("05", art)]]
+                else:
+                    cells = [fmt_count(v) for v in values[(row.code, art)]]
+                rows.append(f"01.03.{year};{row.code};{row.label};{art};" + ";".join(cells))
     notes = [
-        "Kinder in Kindertageseinrichtungen am 1. März (ohne Schulkinder).",
-        "Ein Kreis umfasst das Kreisjugendamt und die Jugendämter",
-        "seiner Städte; eine kreisfreie Stadt ist ihr eigenes Jugendamt.",
-        "Ausländische Herkunft: mindestens ein Elternteil ausländischer",
-        "Herkunft. Familiensprache: in der Familie wird vorrangig nicht",
-        "Deutsch gesprochen (Teilmenge der Kinder ausländischer Herkunft",
-        "in diesem Modell). Exakte Werte, nicht gerundet.",
+        "Kinder in Kindertageseinrichtungen (einschließlich Schulkinder",
+        "in Horten) und in öffentlich geförderter Kindertagespflege am",
+        "1. März. Insgesamt: ohne Kinder, die eine Tageseinrichtung",
+        "und Kindertagespflege besuchen (Doppelzählungen).",
+        "Exakte Werte, nicht gerundet. Die Zeile Deutschland ist ein",
+        "Plausibilitätswert.",
     ]
-    lines += ldb_footer(notes, year, stand_line(seed, "22541-02i", year, year, (9, 1), (10, 31)))
-    return write_lines(path, lines)
+    last = max(years)
+    return write_table(path, LAYOUT, rows, notes, last, stand_line(seed, "22543-01-02-4", last, last, (9, 1), (10, 31)))
 
 
 def kita_extract_rows(seed: int, year: int, kreis: str, scale: int = 1) -> list[dict]:

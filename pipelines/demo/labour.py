@@ -35,20 +35,11 @@ from pipelines.demo.generator import (
     _rng,
     _unit_pop,
 )
-from pipelines.demo.genesis_layout import (
-    fmt_count,
-    fmt_tenths,
-    ldb_footer,
-    pad,
-    rdb_footer,
-    stand_line,
-    tenths,
-    write_lines,
-)
-from pipelines.demo.geography import alloc_unit_of, gemeinden_of_row, ldb_gemeinde_rows, rdb_rows
+from pipelines.demo.genesis_layout import TableLayout, fmt_count, fmt_tenths, stand_line, tenths, write_table
+from pipelines.demo.geography import RDB_2025, alloc_unit_of, gemeinden_of_row, ldb_gemeinde_rows, rdb_rows
 
-__all__ = ["BA_GAP_YEAR", "MSQ_SUPPRESS_BELOW", "ba_sgb2_workbook", "elb_values", "mindestsicherung_values",
-           "table_13211_02_05_4", "table_22811_01i", "unemployment_values"]
+__all__ = ["BA_GAP_YEAR", "LAYOUT_13211_02_05_4", "LAYOUT_22811_01I", "MSQ_SUPPRESS_BELOW", "ba_sgb2_workbook",
+           "elb_values", "mindestsicherung_values", "table_13211_02_05_4", "table_22811_01i", "unemployment_values"]
 
 BA_GAP_YEAR = 2017  # the foreigners' unemployment rate is not published on Kreis level for this year
 MSQ_SUPPRESS_BELOW = 5_000  # Gemeinden with fewer inhabitants: Mindestsicherungsquote '.'
@@ -57,6 +48,8 @@ _YEARS = (2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023
 _RATE_NRW = (8.1, 8.3, 8.2, 8.0, 7.7, 7.4, 6.8, 6.5, 7.5, 7.3, 6.8, 7.2, 7.5)  # % of all civilian labour force
 _FOREIGN_MULT = (2.3, 2.3, 2.35, 2.35, 2.5, 2.55, 2.55, 2.5, 2.45, 2.5, 2.65, 2.6, 2.55)
 _YOUTH_SHARE = (0.095, 0.094, 0.093, 0.092, 0.091, 0.09, 0.089, 0.088, 0.09, 0.087, 0.086, 0.086, 0.085)
+# of the unemployed: severely disabled, 15 to 20 and 55 to 65 years old (plausibility values, about constant)
+_DISABLED_SHARE, _TEEN_SHARE, _OLDER_SHARE = 0.072, 0.019, 0.225
 _LONGTERM_SHARE = (0.36, 0.37, 0.37, 0.37, 0.37, 0.36, 0.34, 0.32, 0.30, 0.40, 0.39, 0.35, 0.34)
 _DG_RATIO_U = (3.95, 3.9, 3.85, 3.8, 3.7, 3.65, 3.6, 3.55, 3.6, 3.6, 3.65, 3.65, 3.65)
 _MSQ_NRW = (11.3, 11.5, 11.6, 12.1, 12.5, 12.4, 11.9, 11.4, 11.5, 11.3, 11.7, 12.0, 12.1)
@@ -71,13 +64,14 @@ def _path(values: tuple[float, ...], year: int) -> float:
 # --------------------------------------------------------------------------------------------------------------
 # Unemployment
 # --------------------------------------------------------------------------------------------------------------
-_U_FIELDS = ("ep", "ep_m", "ep_f", "ep_y", "ep_dep", "u", "u_m", "u_f", "u_y", "u_lt")
+_U_FIELDS = ("ep", "ep_m", "ep_f", "ep_y", "ep_dep", "u", "u_m", "u_f", "u_y", "u_lt", "u_sb", "u_teen", "u_old")
 
 
 @lru_cache(maxsize=32)
 def unemployment_values(seed: int, year: int) -> dict[str, dict[str, int]]:
     """Counts per row code (NRW, RB, Kreise, Stadt Aachen): labour force (ep: all, ep_m men, ep_f foreigners,
-    ep_y 15-25, ep_dep dependent) and unemployed (u all, u_m men, u_f foreigners, u_y 15-25, u_lt long-term)."""
+    ep_y 15-25, ep_dep dependent) and unemployed (u all, u_m men, u_f foreigners, u_y 15-25, u_lt long-term, u_sb
+    severely disabled, u_teen 15-20 (a part of u_y), u_old 55-65)."""
     prof = social_profile()
     pop = _population_year(seed, year)
     fshare = unit_foreign_share(seed, year)
@@ -101,8 +95,11 @@ def unemployment_values(seed: int, year: int) -> dict[str, dict[str, int]]:
         u_y = round(n * _path(_YOUTH_SHARE, year) * math.exp(r.gauss(0.0, 0.05)))
         u_lt = round(n * _path(_LONGTERM_SHARE, year) * (prof[u]["unemployment"] / 6.5) ** 0.2
                      * math.exp(r.gauss(0.0, 0.04)))
+        u_sb, u_old = (round(n * share * math.exp(r.gauss(0.0, 0.05))) for share in (_DISABLED_SHARE, _OLDER_SHARE))
+        u_teen = min(u_y, round(n * _TEEN_SHARE * math.exp(r.gauss(0.0, 0.08))))
         out[u] = {"ep": ep[u], "ep_m": round(ep[u] * 0.535), "ep_f": ep_f, "ep_y": round(ep[u] * 0.098),
-                  "ep_dep": round(ep[u] * 0.895), "u": n, "u_m": u_m, "u_f": u_f, "u_y": u_y, "u_lt": u_lt}
+                  "ep_dep": round(ep[u] * 0.895), "u": n, "u_m": u_m, "u_f": u_f, "u_y": u_y, "u_lt": u_lt,
+                  "u_sb": u_sb, "u_teen": u_teen, "u_old": u_old}
     geo = _geo()
     rows: dict[str, dict[str, int]] = {}
     for k in geo.kreise:
@@ -117,49 +114,56 @@ def unemployment_values(seed: int, year: int) -> dict[str, dict[str, int]]:
     return rows
 
 
+_UNEMPLOYED = "Arbeitslose"
+_RATE_DEPENDENT = "Arbeitslosenquote bez. abh. zivile Erwerbspers."
+_RATE_ALL = "Arbeitslosenquote bez. auf alle zivile Erwerbsp."
+LAYOUT_13211_02_05_4 = TableLayout(
+    first_line="Tabelle: 13211-02-05-4",
+    title_lines=("Arbeitslose nach ausgewählten Personengruppen sowie",
+                 "Arbeitslosenquoten - Jahresdurchschnitt - (ab 2009)", "regionale Tiefe:", "Kreise und krfr. Städte",
+                 "Arbeitsmarktstatistik der Bundesagentur für Arbeit"),
+    header_rows=(
+        ";;;" + ";".join([_UNEMPLOYED] * 7 + [_RATE_DEPENDENT] + [_RATE_ALL] * 5),
+        ";;;;ausländisch;schwerbehindert;15 bis unter 20 Jahre;15 bis unter 25 Jahre;55 bis unter 65 Jahre;"
+        "langzeitarbeitslos;;;Männer;Frauen;ausländisch;15 bis unter 25 Jahre",
+        ";;;" + ";".join(["Anzahl"] * 7 + ["Prozent"] * 6),
+    ),
+    encoding="cp1252",
+    footer="rdb",
+    note_heading='zu "gesamte Tabelle":',
+)
+
+
 def table_13211_02_05_4(seed: int, year: int, path):
     values = unemployment_values(seed, year)
-    width = 13
-    q_all = "Arbeitslosenquote bezogen auf alle zivilen Erwerbspersonen"
-    lines = [
-        "Tabelle: 13211-02-05-4",
-        pad("Arbeitslose nach ausgewählten Personengruppen sowie", width),
-        pad("Arbeitslosenquoten - Jahresdurchschnitt - regionale Tiefe:", width),
-        pad("Kreise und krfr. Städte", width),
-        pad("Statistik der Bundesagentur für Arbeit", width),
-        ";;;" + ";".join(["Arbeitslose"] * 4 + [q_all] * 5
-                         + ["Arbeitslosenquote bezogen auf abhängige zivile Erwerbspersonen"]),
-        ";;;Insgesamt;Ausländer;15 bis unter 25 Jahre;Langzeitarbeitslose;Insgesamt;Männer;Frauen;Ausländer;"
-        "15 bis unter 25 Jahre;Insgesamt",
-        ";;;Anzahl;Anzahl;Anzahl;Anzahl;Prozent;Prozent;Prozent;Prozent;Prozent;Prozent",
-    ]
-    for row in rdb_rows(new_style=True):
+    rows = []
+    for row in rdb_rows(RDB_2025):
         if row.kind == "dissolved":
-            lines.append(f"{year};{row.code};{row.label};" + ";".join(["-"] * 10))
+            rows.append(f"{year};{row.code};{row.label};" + ";".join(["-"] * 13))
             continue
         v = values[row.code]
         foreign_rate = fmt_tenths(tenths(v["u_f"], v["ep_f"]))
         if year == BA_GAP_YEAR and row.kind in ("kreis", "city"):
             foreign_rate = "."
         cells = [
-            fmt_count(v["u"]), fmt_count(v["u_f"]), fmt_count(v["u_y"]), fmt_count(v["u_lt"]),
+            *(fmt_count(v[field]) for field in ("u", "u_f", "u_sb", "u_teen", "u_y", "u_old", "u_lt")),
+            fmt_tenths(tenths(v["u"], v["ep_dep"])),
             fmt_tenths(tenths(v["u"], v["ep"])),
             fmt_tenths(tenths(v["u_m"], v["ep_m"])),
             fmt_tenths(tenths(v["u"] - v["u_m"], v["ep"] - v["ep_m"])),
             foreign_rate,
             fmt_tenths(tenths(v["u_y"], v["ep_y"])),
-            fmt_tenths(tenths(v["u"], v["ep_dep"])),
         ]
-        lines.append(f"{year};{row.code};{row.label};" + ";".join(cells))
+        rows.append(f"{year};{row.code};{row.label};" + ";".join(cells))
     notes = [
         "Jahresdurchschnitte. Arbeitslosenquoten in Prozent, bezogen",
-        "auf alle zivilen bzw. auf die abhängigen zivilen Erwerbspersonen.",
+        "auf die abhängigen bzw. auf alle zivilen Erwerbspersonen.",
         f"{BA_GAP_YEAR}: Die Arbeitslosenquote der Ausländer wird für Kreise",
         "und kreisfreie Städte nicht nachgewiesen (.).",
         "Die Zeile Deutschland ist ein Plausibilitätswert.",
     ]
-    lines += rdb_footer(notes, year + 1, stand_line(seed, "13211-02-05-4", year, year + 1, (3, 1), (5, 31)))
-    return write_lines(path, lines)
+    return write_table(path, LAYOUT_13211_02_05_4, rows, notes, year + 1,
+                       stand_line(seed, "13211-02-05-4", year, year + 1, (3, 1), (5, 31)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -197,29 +201,30 @@ def mindestsicherung_values(seed: int, year: int) -> dict[str, tuple[int, int]]:
     return out
 
 
+LAYOUT_22811_01I = TableLayout(
+    first_line="Tabelle: 22811-01i",
+    title_lines=("Sozialberichterstattung in der amtlichen Statistik:",
+                 "Mindestsicherungsquote - Gemeinden (Wohnortprinzip) -Jahr",
+                 "Sozialberichterstattung in der amtlichen Statistik", "Mindestsicherungsquote (Prozent)"),
+    header_rows=(";;Jahr", ";;{period}"),
+    encoding="cp1252",
+    footer="ldb",
+    note_heading='zu "Mindestsicherungsquote":',
+)
+
+
 def table_22811_01i(seed: int, year: int, path):
     values = mindestsicherung_values(seed, year)
-    lines = [
-        "Tabelle: 22811-01i",
-        "Sozialberichterstattung in der amtlichen Statistik:;;",
-        "Mindestsicherungsquote - Gemeinden (Wohnortprinzip) -Jahr;;",
-        "Sozialberichterstattung in der amtlichen Statistik;;",
-        "Mindestsicherungsquote (Prozent);;",
-        ";;Jahr",
-        f";;{year}",
-    ]
-    for row in ldb_gemeinde_rows():
-        if row.kind == "dissolved":
-            lines.append(f"{row.code};{row.label};-")
-            continue
+    rows = []
+    for row in ldb_gemeinde_rows(dissolved=False):
         gems = gemeinden_of_row(row.code)
         recipients = sum(values[g][0] for g in gems)
         population = sum(values[g][1] for g in gems)
         cell = fmt_tenths(tenths(recipients, population))
         if row.kind == "gemeinde" and population < MSQ_SUPPRESS_BELOW:
             cell = "."
-        lines.append(f"{row.code};{row.label};{cell}")
-    lines.append("05999998;      Wohnort außerhalb von NRW;x")
+        rows.append(f"{row.code};{row.label};{cell}")
+    rows.append("05999998;      Wohnort außerhalb von NRW;x")
     notes = [
         "Mindestsicherungsquote: Empfängerinnen und Empfänger von",
         "Leistungen der sozialen Mindestsicherung (SGB II, SGB XII,",
@@ -228,8 +233,8 @@ def table_22811_01i(seed: int, year: int, path):
         f". = Gemeinden mit weniger als {MSQ_SUPPRESS_BELOW:,} Einwohnern (Geheimhaltung).".replace(",", "."),
         "x = Tabellenfach gesperrt.",
     ]
-    lines += ldb_footer(notes, year + 1, stand_line(seed, "22811-01i", year, year + 1, (9, 1), (11, 30)))
-    return write_lines(path, lines)
+    return write_table(path, LAYOUT_22811_01I, rows, notes, year + 1,
+                       stand_line(seed, "22811-01i", year, year + 1, (9, 1), (11, 30)), period=str(year))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Synthetic 12411-03-03-4 Bevölkerung nach Geschlecht, Nationalität und Altersgruppen - Stichtag 31.12. -
-regionale Tiefe: Kreise und krfr. Städte (Regionaldatenbank layout since the 2025 relaunch, as the real
-12411-02-03-4 download: ``Tabelle:``, time, code and label, then the age group as a further row dimension).
+regionale Tiefe: Kreise und krfr. Städte, one file per Stichtag, in the layout of the real Regionaldatenbank export
+(``GENESIS-Tabelle:`` although UTF-8; time, code and label, then the age group as a further row dimension; the
+Insgesamt age row last).
 
 Model: the Fortschreibung of the same Stichtag as 12411-01-01-4 (same totals and men per Kreis, Stadt Aachen, RB
 and NRW), split into Deutsche and Ausländer: the foreigners of the Fortschreibung are the AZR foreigners of the
@@ -31,10 +32,10 @@ from pipelines.demo.generator import (
     _rng,
     dg_population,
 )
-from pipelines.demo.genesis_layout import fmt_count, pad, rdb_footer, stand_line, write_lines
-from pipelines.demo.geography import rdb_rows
+from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
+from pipelines.demo.geography import RDB_2017, rdb_rows
 
-__all__ = ["AGE_GROUPS", "NATIONALITIES", "SEXES", "population_by_nationality", "table_12411_03_03_4"]
+__all__ = ["AGE_GROUPS", "LAYOUT", "NATIONALITIES", "SEXES", "population_by_nationality", "table_12411_03_03_4"]
 
 # (label as published, lower bound, upper bound exclusive or None)
 AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (
@@ -46,8 +47,20 @@ AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (
     ("65 bis unter 70 Jahre", 65, 70), ("70 bis unter 75 Jahre", 70, 75), ("75 bis unter 80 Jahre", 75, 80),
     ("80 bis unter 85 Jahre", 80, 85), ("85 bis unter 90 Jahre", 85, 90), ("90 Jahre und mehr", 90, None),
 )
-NATIONALITIES = ("Insgesamt", "Deutsche", "Ausländer")  # header row 1 (column order of the table)
+NATIONALITIES = ("Insgesamt", "Deutsche", "Ausländer")  # column order of the table (header row 1)
 SEXES = ("Insgesamt", "männlich", "weiblich")  # header row 2
+
+LAYOUT = TableLayout(
+    first_line="GENESIS-Tabelle: 12411-03-03-4",
+    title_lines=("Bevölkerungsstand: Bevölkerung nach Geschlecht, Nationalität",
+                 "und Altersgruppen (21) - Stichtag 31.12. - (ab 2011)", "regionale Tiefe: Kreise und krfr. Städte",
+                 "Fortschreibung des Bevölkerungsstandes", "Bevölkerungsstand (Anzahl)"),
+    header_rows=(";;;;" + ";".join(["Insgesamt"] * 3 + ["Deutsche"] * 3 + ["Ausländer(innen)"] * 3),
+                 ";;;;" + ";".join(SEXES * 3)),
+    encoding="utf-8",
+    footer="rdb",
+    note_heading='zu "gesamte Tabelle":',
+)
 
 # Approximate shares (percent) per age group around 2018: Germans are older, foreigners concentrate at 20-45.
 _PROFILE_GERMAN = (2.6, 2.6, 3.5, 4.5, 2.9, 2.0, 5.1, 5.6, 5.6, 5.5, 5.4, 6.3, 8.1, 8.0, 7.0,
@@ -158,25 +171,16 @@ def _row_values(cells: Cells, age: int | None) -> list[int]:
 
 def table_12411_03_03_4(seed: int, year: int, path):
     values = population_by_nationality(seed, year)
-    width = 4 + len(NATIONALITIES) * len(SEXES)
     stichtag = f"31.12.{year}"
-    lines = [
-        "Tabelle: 12411-03-03-4",
-        pad("Bevölkerung nach Geschlecht, Nationalität und Altersgruppen", width),
-        pad("(21) - Stichtag 31.12. - regionale Tiefe: Kreise und krfr. Städte", width),
-        pad("Fortschreibung des Bevölkerungsstandes", width),
-        pad("Bevölkerungsstand (Anzahl)", width),
-        ";;;;" + ";".join(n for n in NATIONALITIES for _ in SEXES),
-        ";;;;" + ";".join(s for _ in NATIONALITIES for s in SEXES),
-    ]
     ages = [*((i, label) for i, (label, _, _) in enumerate(AGE_GROUPS)), (None, "Insgesamt")]
-    for row in rdb_rows(new_style=True):
+    rows = []
+    for row in rdb_rows(RDB_2017):
         for age, label in ages:
             if row.kind == "dissolved":
-                cells = ["-"] * (width - 4)
+                cells = ["-"] * (LAYOUT.width - LAYOUT.value_start)
             else:
                 cells = [fmt_count(v) for v in _row_values(values[row.code], age)]
-            lines.append(f"{stichtag};{row.code};{row.label};{label};" + ";".join(cells))
+            rows.append(f"{stichtag};{row.code};{row.label};{label};" + ";".join(cells))
     notes = [
         "Bevölkerungsstand: synthetische Fortschreibung, dieselben",
         "Summen wie 12411-01-01-4. Nationalität: Deutsche und",
@@ -185,5 +189,5 @@ def table_12411_03_03_4(seed: int, year: int, path):
         "werden nur Nordrhein-Westfalen und seine Verwaltungsbezirke.",
         "Aachen, Kreis: aufgelöst am 21.10.2009 (StädteRegion Aachen).",
     ]
-    lines += rdb_footer(notes, year + 1, stand_line(seed, "12411-03-03-4", year, year + 1, (10, 1), (12, 15)))
-    return write_lines(path, lines)
+    return write_table(path, LAYOUT, rows, notes, year + 1,
+                       stand_line(seed, "12411-03-03-4", year, year + 1, (10, 1), (12, 15)))

@@ -16,6 +16,16 @@ population share of its Gemeinde (times a Schulart factor and a fixed school fac
 Zuwanderungsgeschichte, newly arrived pupils (peaks 2015/16 and 2022/23), HSU participants, Übergänge and leavers
 follow from those. Every published value is the exact sum over schools; NRW publishes pupil counts rounded to a
 multiple of 5 from Schuljahr 2019/20 on (the number of schools stays exact).
+
+The published tables follow the real Regionaldatenbank exports (since the 2025 relaunch) in layout and rows: the
+national list of Schularten (a Sekundarschule counts as "Schularten mit mehreren Bildungsgängen", a Gesamtschule as
+"Integrierte Gesamtschulen"; the Schulartunabhängige Orientierungsstufe does not exist in NRW: 'x'), 'x' where a
+Schulart has no such pupils (no Klassenstufe 7 at Grundschulen) and for the number of schools in the row Insgesamt
+(a school may count under several Schularten). The Vorschulbereich (Schulkindergärten) is a Schulart of the table but
+not of the school extract's template: a small separate model (:func:`vorschul_values`), part of the row Insgesamt.
+Leavers "darunter mit schulischem Teil der Fachhochschulreife" are a part of those with Mittlerem Abschluss (leaving
+the gymnasiale Oberstufe after year 11 or 12), not an Abschluss of their own; the Fachhochschulreife itself is
+rare at allgemeinbildende Schulen in NRW (it is earned at Berufskollegs).
 """
 
 from __future__ import annotations
@@ -27,12 +37,16 @@ from functools import lru_cache
 
 from pipelines.demo.context import gemeinde_foreign_share
 from pipelines.demo.generator import DEMO_MARKER, _geo, _interp, _largest_remainder, _population_year, _rng
-from pipelines.demo.genesis_layout import fmt_count, pad, rdb_footer, stand_line, write_lines
-from pipelines.demo.geography import gemeinden_of_row, kreis_of, rdb_rows
+from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
+from pipelines.demo.geography import RDB_2025, gemeinden_of_row, kreis_of, rdb_rows
 
 __all__ = [
     "ABSCHLUESSE",
+    "LEAVER_COLUMNS",
+    "LAYOUT_21111_01_03_4",
+    "LAYOUT_21111_02_06_4",
     "SCHULARTEN",
+    "TABLE_SCHULARTEN",
     "SCHOOL_ROUNDING_FROM",
     "School",
     "SchoolYear",
@@ -41,6 +55,7 @@ __all__ = [
     "school_year",
     "table_21111_01_03_4",
     "table_21111_02_06_4",
+    "vorschul_values",
 ]
 
 SCHOOL_ROUNDING_FROM = 2019  # Schuljahr 2019/20: NRW pupil counts rounded to a multiple of 5 in published tables
@@ -59,8 +74,8 @@ class Schulart:
     foreign: float  # factor on the pupil foreign share of the Gemeinde
     newcomer: float  # factor on the rate of newly arrived pupils
     hsu: float  # HSU participants per pupil with Zuwanderungsgeschichte
-    kl7: float  # share of pupils in Klassenstufe 7
-    jg11: float  # share of pupils in Jahrgangsstufe 11
+    kl7: float | None  # share of pupils in Klassenstufe 7 (None: no such grade, 'x' in 21111-01-03-4)
+    jg11: float | None  # share of pupils in Jahrgangsstufe 11 (None: no such grade)
     leave: float  # leavers per pupil and year
     gamma: float  # placement: weight of a Gemeinde = population ** gamma
     sigma: float  # spread of school sizes (log scale)
@@ -70,31 +85,59 @@ class Schulart:
 
 SCHULARTEN: tuple[Schulart, ...] = (
     Schulart("Grundschule", "Grundschulen", "Grundschule", (2800, 2700), (640, 622, 625, 640, 655, 680, 700),
-             0.49, 1.05, 1.0, 0.14, 0.0, 0.0, 0.0, 1.0, 0.35, 4, (0, 0, 0, 0, 0)),
+             0.49, 1.05, 1.0, 0.14, None, None, 0.0, 1.0, 0.35, 4, (0, 0, 0, 0, 0)),
     Schulart("Hauptschule", "Hauptschulen", "Hauptschule", (560, 200), (150, 120, 95, 75, 62, 58, 55),
-             0.42, 1.9, 2.2, 0.06, 1 / 6, 0.0, 1 / 6.3, 1.0, 0.30, 6, (0.10, 0.55, 0.35, 0, 0)),
+             0.42, 1.9, 2.2, 0.06, 1 / 6, None, 1 / 6.3, 1.0, 0.30, 6, (0.10, 0.55, 0.35, 0, 0)),
+    Schulart("Sekundarschule", "Schularten mit mehreren Bildungsgängen", "Sekundarschule", (40, 125),
+             (8, 30, 55, 70, 75, 78, 80), 0.46, 1.1, 1.2, 0.06, 1 / 6, None, 1 / 6.2, 0.6, 0.25, 6,
+             (0.04, 0.22, 0.74, 0, 0)),
     Schulart("Realschule", "Realschulen", "Realschule", (560, 420), (300, 280, 250, 225, 210, 205, 205),
-             0.49, 0.95, 0.8, 0.05, 1 / 6, 0.0, 1 / 6.2, 1.05, 0.25, 6, (0.015, 0.06, 0.925, 0, 0)),
-    Schulart("Sekundarschule", "Sekundarschulen", "Sekundarschule", (40, 125), (8, 30, 55, 70, 75, 78, 80),
-             0.46, 1.1, 1.2, 0.06, 1 / 6, 0.0, 1 / 6.2, 0.6, 0.25, 6, (0.04, 0.22, 0.74, 0, 0)),
-    Schulart("Gesamtschule", "Gesamtschulen", "Gesamtschule", (250, 385), (230, 260, 290, 310, 330, 345, 355),
-             0.49, 1.2, 1.2, 0.06, 1 / 7.5, 1 / 11, 1 / 7.8, 1.05, 0.25, 6, (0.04, 0.16, 0.42, 0.08, 0.30)),
+             0.49, 0.95, 0.8, 0.05, 1 / 6, None, 1 / 6.2, 1.05, 0.25, 6, (0.015, 0.06, 0.925, 0, 0)),
     Schulart("Gymnasium", "Gymnasien", "Gymnasium", (625, 620), (540, 520, 500, 490, 470, 480, 500),
-             0.53, 0.55, 0.35, 0.03, 1 / 8, 1 / 8, 1 / 8.6, 1.15, 0.25, 8, (0.003, 0.01, 0.08, 0.04, 0.867)),
-    Schulart("Förderschule", "Förderschulen", "Förderschule", (600, 460), (95, 88, 80, 75, 73, 74, 76),
-             0.35, 1.25, 0.3, 0.02, 1 / 10, 0.0, 1 / 9, 1.1, 0.35, 6, (0.72, 0.24, 0.04, 0, 0)),
+             0.53, 0.55, 0.35, 0.03, 1 / 8, 1 / 8, 1 / 8.6, 1.15, 0.25, 8, (0.003, 0.01, 0.116, 0.001, 0.87)),
+    Schulart("Gesamtschule", "Integrierte Gesamtschulen", "Gesamtschule", (250, 385),
+             (230, 260, 290, 310, 330, 345, 355), 0.49, 1.2, 1.2, 0.06, 1 / 7.5, 1 / 11, 1 / 7.8, 1.05, 0.25, 6,
+             (0.04, 0.16, 0.498, 0.002, 0.30)),
+    Schulart("Freie Waldorfschule", "Freie Waldorfschulen", "Freie Waldorfschule", (42, 43),
+             (16, 16.5, 16.8, 17, 17, 16.8, 16.8), 0.53, 0.2, 0.1, 0.01, 1 / 12, 1 / 13, 1 / 12, 1.3, 0.25, 6,
+             (0.03, 0.10, 0.40, 0.0, 0.47)),
+    Schulart("Förderschule", "Sonderschulen/Förderschulen", "Förderschule", (600, 460), (95, 88, 80, 75, 73, 74, 76),
+             0.35, 1.25, 0.3, 0.02, 1 / 10, 1 / 600, 1 / 9, 1.1, 0.35, 6, (0.72, 0.24, 0.04, 0, 0)),
+    Schulart("Weiterbildungskolleg", "Abendschulen und Kollegs", "Weiterbildungskolleg", (46, 43),
+             (20, 19, 18, 17, 16, 14.5, 14), 0.49, 2.4, 0.3, 0.0, None, None, 1 / 2.6, 1.4, 0.3, 2,
+             (0.0, 0.15, 0.45, 0.0, 0.40)),
 )
+# The rows of 21111-01-03-4 in the table's order: (label, key of SCHULARTEN or None for a row the school extract has
+# no Schulform for)
+TABLE_SCHULARTEN: tuple[tuple[str, str | None], ...] = (
+    ("Vorschulbereich", None),
+    ("Grundschulen", "Grundschule"),
+    ("Schulartunabhängige Orientierungsstufe", None),
+    ("Hauptschulen", "Hauptschule"),
+    ("Schularten mit mehreren Bildungsgängen", "Sekundarschule"),
+    ("Realschulen", "Realschule"),
+    ("Gymnasien", "Gymnasium"),
+    ("Integrierte Gesamtschulen", "Gesamtschule"),
+    ("Freie Waldorfschulen", "Freie Waldorfschule"),
+    ("Sonderschulen/Förderschulen", "Förderschule"),
+    ("Abendschulen und Kollegs", "Weiterbildungskolleg"),
+    ("Insgesamt", None),
+)
+VORSCHULBEREICH = "Vorschulbereich"
+ORIENTIERUNGSSTUFE = "Schulartunabhängige Orientierungsstufe"  # not in NRW (the Erprobungsstufe is in each school)
 _BY_KEY = {s.key: s for s in SCHULARTEN}
 
 # Abschlussarten: (key, label in 21111-02-06-4, share of girls among the leavers with it)
 ABSCHLUESSE = (
     ("ohne_hsa", "ohne Hauptschulabschluss", 0.37),
     ("hsa", "mit Hauptschulabschluss", 0.42),
-    ("mittlerer_abschluss", "mit mittlerem Abschluss", 0.50),
+    ("mittlerer_abschluss", "mit Mittlerem Abschluss", 0.50),
     ("fhr", "mit Fachhochschulreife", 0.49),
     ("hochschulreife", "mit allgemeiner Hochschulreife", 0.56),
 )
 _FOREIGN_ABSCHLUSS = (2.2, 1.5, 1.0, 0.9, 0.5)  # foreign leavers: relative chances per Abschluss
+# Share of the leavers with Mittlerem Abschluss who leave the Oberstufe with the schulischer Teil der FHR
+_FHR_PART = {"Gymnasium": 0.6, "Gesamtschule": 0.2, "Freie Waldorfschule": 0.3}
 
 # Übergänge aus Klasse 4: (key, Schulart that must exist in the Kreis, chance German 2012/2024, foreign 2012/2024)
 UEBERGAENGE = (
@@ -121,10 +164,13 @@ HSU_SPRACHEN = (
 _PUPIL_FOREIGN_RATIO = 1.0  # pupil foreign share / population foreign share of the Gemeinde (before factors)
 # share with Zuwanderungsgeschichte = 1 - (1 - foreign share) ** 3.3 (Coesfeld ~23 %, Wuppertal ~58 %)
 _ZWG_EXPONENT = 3.3
-_DG_RATIO_SCHOOLS = {"Grundschule": 5.6, "Hauptschule": 4.6, "Realschule": 3.6, "Sekundarschule": 1.0,
-                     "Gesamtschule": 5.4, "Gymnasium": 5.3, "Förderschule": 4.7}
-_DG_RATIO_PUPILS = {"Grundschule": 4.6, "Hauptschule": 3.0, "Realschule": 3.3, "Sekundarschule": 1.0,
-                    "Gesamtschule": 2.9, "Gymnasium": 4.3, "Förderschule": 4.5}
+# Germany per NRW (plausibility values for the row Deutschland), schools and pupils per Schulart key
+_DG_RATIO_SCHOOLS = {"Grundschule": 5.6, "Hauptschule": 10.0, "Realschule": 4.6, "Sekundarschule": 17.0,
+                     "Gesamtschule": 6.0, "Gymnasium": 5.1, "Förderschule": 5.4, "Freie Waldorfschule": 5.6,
+                     "Weiterbildungskolleg": 6.7, VORSCHULBEREICH: 48.0}
+_DG_RATIO_PUPILS = {"Grundschule": 4.4, "Hauptschule": 6.9, "Realschule": 3.9, "Sekundarschule": 10.0,
+                    "Gesamtschule": 3.2, "Gymnasium": 4.5, "Förderschule": 4.0, "Freie Waldorfschule": 5.2,
+                    "Weiterbildungskolleg": 2.1, VORSCHULBEREICH: 14.0}
 _DG_RATIO_LEAVERS = 4.1
 
 _NAME_PARTS = ("Am Park", "Nord", "Süd", "Mitte", "An der Linde", "Am Wall", "Im Kamp", "St. Josef", "Am Markt",
@@ -163,6 +209,7 @@ class SchoolYear:
     # at the end of this Schuljahr (reported in the next Schuljahr's extract row):
     transitions: dict[str, tuple[int, int]] | None  # Grundschulen: key -> (total, foreign)
     leavers: dict[str, tuple[int, int, int]] | None  # others: Abschluss key -> (total, female, foreign)
+    fhr_part: tuple[int, int] | None  # of the leavers with Mittlerem Abschluss: with the schulischer Teil der FHR
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -359,13 +406,14 @@ def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
             counts = _multinomial(r, hsu_total, [w for _, w in hsu_langs])
             hsu = {lang: c for (lang, _), c in zip(hsu_langs, counts) if c}
         female = _binom(r, n, s.female)
-        kl7 = _binom(r, n, s.kl7)
+        kl7 = _binom(r, n, s.kl7) if s.kl7 else 0
         jg11 = 0
         if s.jg11 and (s.key != "Gesamtschule" or year - sc.open_year >= 6):
             jg11 = _binom(r, n, s.jg11)
 
         transitions = None
         leavers = None
+        fhr_part = None
         if s.key == "Grundschule":
             transitions = {}
             if sc.close_year > year + 1:
@@ -386,6 +434,7 @@ def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
                 transitions = {key: (0, 0) for key, *_ in UEBERGAENGE}
         else:
             leavers = {key: (0, 0, 0) for key, _, _ in ABSCHLUESSE}
+            fhr_part = (0, 0)
             grown = sc.open_year <= 1950 or year - sc.open_year >= 5
             if sc.close_year > year + 1 and grown:
                 size = round(n * s.leave * (0.9 + 0.2 * r.random()))
@@ -402,8 +451,11 @@ def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
                 for (key, _label, girls), cg, cf in zip(ABSCHLUESSE, german, foreign_l):
                     total = cg + cf
                     leavers[key] = (total, _binom(r, total, min(0.95, girls * s.female / 0.49)), cf)
+                msa, msa_female, _ = leavers["mittlerer_abschluss"]
+                part = _binom(r, msa, _FHR_PART.get(s.key, 0.0))
+                fhr_part = (part, _binom(r, part, msa_female / msa) if msa else 0)
         out[sc.id] = SchoolYear(pupils=n, female=female, foreign=foreign, zwg=zwg, newcomers=newcomers, hsu=hsu,
-                                kl7=kl7, jg11=jg11, transitions=transitions, leavers=leavers)
+                                kl7=kl7, jg11=jg11, transitions=transitions, leavers=leavers, fhr_part=fhr_part)
     return out
 
 
@@ -415,7 +467,7 @@ _PUPIL_FIELDS = ("pupils", "female", "foreign", "kl7", "jg11")
 
 @lru_cache(maxsize=32)
 def kreis_school_sums(seed: int, year: int, scale: int = 1) -> dict[tuple[str, str], tuple[int, ...]]:
-    """Exact sums per (Gemeinde, Schulart): (schools, pupils, female, foreign, kl7, jg11)."""
+    """Exact sums per (Gemeinde, Schulart key): (schools, pupils, female, foreign, kl7, jg11)."""
     register = school_register(seed, scale)
     values = school_year(seed, year, scale)
     out: dict[tuple[str, str], list[int]] = {}
@@ -433,53 +485,78 @@ def kreis_school_sums(seed: int, year: int, scale: int = 1) -> dict[tuple[str, s
     return {k: tuple(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=32)
+def vorschul_values(seed: int, year: int) -> dict[str, tuple[int, int, int, int, int, int]]:
+    """Schulkindergärten (Vorschulbereich) per Gemeinde: (schools, pupils, female, foreign, 0, 0). About a third of
+    the Kreise have one, in their largest Gemeinde (a plausibility assumption); about 25 in NRW with 2,000 children."""
+    geo = _geo()
+    pop = _population_year(seed, 2018)
+    fshare = gemeinde_foreign_share(seed, year)
+    r = _rng(seed, "vorschul", year)
+    out: dict[str, tuple[int, int, int, int, int, int]] = {}
+    for kreis in geo.kreise:
+        fixed = _rng(seed, "vorschul-kreis", kreis)
+        if fixed.random() > (0.55 if geo.kreisfrei(kreis) else 0.3):
+            continue
+        town = max(geo.gemeinden_of[kreis], key=lambda g: pop[g])
+        schools = 2 if fixed.random() < 0.15 else 1
+        pupils = sum(round(85 * math.exp(r.gauss(0.0, 0.2)) * (1 - 0.01 * (year - 2012))) for _ in range(schools))
+        out[town] = (schools, pupils, _binom(r, pupils, 0.43), _binom(r, pupils, min(0.9, fshare[town] * 1.3)), 0, 0)
+    return out
+
+
+def _row_sums(parts: dict[tuple[str, str], tuple[int, ...]], gemeinden: tuple[str, ...], key: str) -> tuple[int, ...]:
+    acc = [0] * 6
+    for g in gemeinden:
+        for i, x in enumerate(parts.get((g, key), ())):
+            acc[i] += x
+    return tuple(acc)
+
+
 def published_school_values(seed: int, year: int, scale: int = 1) -> dict[tuple[str, str], tuple[int, ...]]:
-    """Exact (unrounded) values of 21111-01-03-4 per (row code, Schulart or 'Insgesamt') for NRW, RB, Kreise and
-    Stadt Aachen: (schools, pupils, female, foreign, kl7, jg11)."""
-    sums = kreis_school_sums(seed, year, scale)
+    """Exact (unrounded) values of 21111-01-03-4 per (row code, Schulart label or 'Insgesamt') for NRW, RB, Kreise
+    and Stadt Aachen: (schools, pupils, female, foreign, kl7, jg11). The Orientierungsstufe has none (not in NRW)."""
+    sums = dict(kreis_school_sums(seed, year, scale))
+    sums.update({(g, VORSCHULBEREICH): v for g, v in vorschul_values(seed, year).items()})
     out: dict[tuple[str, str], tuple[int, ...]] = {}
     for row in rdb_rows():
         if row.kind in ("dg", "dissolved"):
             continue
         gems = gemeinden_of_row(row.code)
-        total = [0] * 6
-        for s in SCHULARTEN:
-            acc = [0] * 6
-            for g in gems:
-                v = sums.get((g, s.key))
-                if v:
-                    acc = [a + b for a, b in zip(acc, v)]
-            out[(row.code, s.label)] = tuple(acc)
-            total = [a + b for a, b in zip(total, acc)]
-        out[(row.code, "Insgesamt")] = tuple(total)
+        parts = [(s.label, _row_sums(sums, gems, s.key)) for s in SCHULARTEN]
+        parts.append((VORSCHULBEREICH, _row_sums(sums, gems, VORSCHULBEREICH)))
+        out.update({(row.code, label): values for label, values in parts})
+        out[(row.code, "Insgesamt")] = tuple(sum(values[i] for _, values in parts) for i in range(6))
     return out
 
 
 def published_leaver_values(seed: int, year: int, scale: int = 1) -> dict[str, dict[str, tuple[int, int]]]:
-    """Exact values of 21111-02-06-4 (leavers at the end of Schuljahr year/year+1) per row code: Abschluss key
-    (and 'insgesamt') -> (total, female)."""
+    """Exact values of 21111-02-06-4 (leavers at the end of Schuljahr year/year+1) per row code: Abschluss key,
+    'fhr_schulischer_teil' (a part of 'mittlerer_abschluss') and 'insgesamt' -> (total, female)."""
     register = school_register(seed, scale)
     values = school_year(seed, year, scale)
+    keys = [*(key for key, _, _ in ABSCHLUESSE), "fhr_schulischer_teil"]
     per_gem: dict[str, dict[str, list[int]]] = {}
     for sc in register:
         v = values.get(sc.id)
         if v is None or v.leavers is None:
             continue
-        acc = per_gem.setdefault(sc.gemeinde, {key: [0, 0] for key, _, _ in ABSCHLUESSE})
-        for key, (total, female, _foreign) in v.leavers.items():
+        acc = per_gem.setdefault(sc.gemeinde, {key: [0, 0] for key in keys})
+        for key, (total, female) in [*((k, (t, f)) for k, (t, f, _) in v.leavers.items()),
+                                     ("fhr_schulischer_teil", v.fhr_part)]:
             acc[key][0] += total
             acc[key][1] += female
     out: dict[str, dict[str, tuple[int, int]]] = {}
     for row in rdb_rows():
         if row.kind in ("dg", "dissolved"):
             continue
-        agg = {key: [0, 0] for key, _, _ in ABSCHLUESSE}
+        agg = {key: [0, 0] for key in keys}
         for g in gemeinden_of_row(row.code):
             for key, (total, female) in per_gem.get(g, {}).items():
                 agg[key][0] += total
                 agg[key][1] += female
         res = {key: (t, f) for key, (t, f) in agg.items()}
-        res["insgesamt"] = (sum(t for t, _ in res.values()), sum(f for _, f in res.values()))
+        res["insgesamt"] = (sum(res[k][0] for k, _, _ in ABSCHLUESSE), sum(res[k][1] for k, _, _ in ABSCHLUESSE))
         out[row.code] = res
     return out
 
@@ -487,50 +564,92 @@ def published_leaver_values(seed: int, year: int, scale: int = 1) -> dict[str, d
 # --------------------------------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------------------------------
-def _secret_cells(seed: int, year: int, scale: int) -> set[tuple[str, str]]:
-    """(row code, Schulart) whose 'Ausländer/-innen' cell is kept secret ('.'): a Kreis with exactly one school of
-    the Schulart and fewer than 150 pupils there (a single small school would be disclosed)."""
-    values = published_school_values(seed, year, scale)
-    return {(code, art) for (code, art), v in values.items()
-            if len(code) in (5, 8) and art != "Insgesamt" and v[0] == 1 and v[1] < 150}
+_PUPILS = "Schülerinnen und Schüler an allgemeinbildenden Schulen"
+_GRADES = "Klassenstufe / Jahrgangsstufe / Schulbesuchsjahr"
+LAYOUT_21111_01_03_4 = TableLayout(
+    first_line="GENESIS-Tabelle: 21111-01-03-4",
+    title_lines=("Schulen, Schülerinnen und Schüler nach Schularten -",
+                 "Stichtag: Schuljahresbeginn - regionale Tiefe: Kreise und", "krfr. Städte",
+                 "Statistik der allgemeinbildenden Schulen"),
+    header_rows=(
+        ";;;;Allgemeinbildende Schulen;" + ";".join([_PUPILS] * 5),
+        f";;;;;Geschlecht;Geschlecht;Nationalität;{_GRADES};{_GRADES}",
+        ";;;;;Insgesamt;weiblich;ausländisch;7. Klassenstufe;11. Jahrgangsstufe / Einführungsphase",
+        ";;;;" + ";".join(["Anzahl"] * 6),
+    ),
+    encoding="cp1252",
+    footer="rdb",
+)
+
+_LEAVERS = "Absolvierende/Abgehende allgemeinbildender Schulen nach dem Abschluss"
+# value column pairs (Insgesamt, weiblich) of 21111-02-06-4: (key of published_leaver_values, label)
+LEAVER_COLUMNS = (
+    ("insgesamt", "Insgesamt"),
+    ("ohne_hsa", "ohne Hauptschulabschluss"),
+    ("hsa", "mit Hauptschulabschluss"),
+    ("mittlerer_abschluss", "mit Mittlerem Abschluss"),
+    ("fhr_schulischer_teil", "dar. schulischer Teil der Fachhochschulreife"),
+    ("fhr", "mit Fachhochschulreife"),
+    ("hochschulreife", "mit allgemeiner Hochschulreife"),
+)
+LAYOUT_21111_02_06_4 = TableLayout(
+    first_line="GENESIS-Tabelle: 21111-02-06-4",
+    title_lines=("Absolvierende/Abgehende allgemeinbildender Schulen nach",
+                 "Geschlecht und Abschlussarten - Schuljahr - regionale Tiefe:", "Kreise und krfr. Städte",
+                 "Statistik der allgemeinbildenden Schulen", "Absolvierende/Abgehende (Anzahl)"),
+    header_rows=(
+        ";;;" + ";".join([_LEAVERS] * 2 * len(LEAVER_COLUMNS)),
+        ";;;" + ";".join(label for _, label in LEAVER_COLUMNS for _ in (0, 1)),
+        ";;;" + ";".join(["Insgesamt", "weiblich"] * len(LEAVER_COLUMNS)),
+    ),
+    encoding="cp1252",
+    footer="rdb",
+    note_heading='zu "gesamte Tabelle":',
+)
+
+
+def _applicable(label: str) -> tuple[bool, ...]:
+    """Which of the six value columns (schools, pupils, female, foreign, Klassenstufe 7, Jahrgangsstufe 11) a row of
+    21111-01-03-4 fills; the others are 'x' (Tabellenfach gesperrt), as in the real table."""
+    if label == ORIENTIERUNGSSTUFE:
+        return (False,) * 6
+    if label == VORSCHULBEREICH:
+        return (True,) * 4 + (False, False)
+    if label == "Insgesamt":
+        return (False,) + (True,) * 5  # a school may count under several Schularten
+    art = next(s for s in SCHULARTEN if s.label == label)
+    return (True,) * 4 + (art.kl7 is not None, art.jg11 is not None)
+
+
+def _dg_school_values(values: dict[tuple[str, str], tuple[int, ...]]) -> dict[str, tuple[int, ...]]:
+    """Plausibility values of the row Deutschland: NRW times a ratio per Schulart; Insgesamt their sum."""
+    out: dict[str, tuple[int, ...]] = {}
+    for label, key in TABLE_SCHULARTEN:
+        key = VORSCHULBEREICH if label == VORSCHULBEREICH else key
+        if key is None:
+            continue
+        nrw = values[("05", label)]
+        out[label] = (round(nrw[0] * _DG_RATIO_SCHOOLS[key]), *(round(v * _DG_RATIO_PUPILS[key]) for v in nrw[1:]))
+    out["Insgesamt"] = tuple(sum(v[i] for v in out.values()) for i in range(6))
+    return out
 
 
 def table_21111_01_03_4(seed: int, year: int, path, scale: int = 1):
     values = published_school_values(seed, year, scale)
-    secret = _secret_cells(seed, year, scale)
+    dg = _dg_school_values(values)
     rounded = year >= SCHOOL_ROUNDING_FROM
-    t = str(year)
-    width = 10
-    lines = [
-        "GENESIS-Tabelle: 21111-01-03-4",
-        pad("Schulen und Schüler/-innen nach Schularten - Schuljahr -", width),
-        pad("regionale Tiefe: Kreise und krfr. Städte", width),
-        pad("Statistik der allgemeinbildenden Schulen", width),
-        pad("Allgemeinbildende Schulen (Anzahl)", width),
-        ";;;;Schulen;Schüler/-innen;Schüler/-innen;Schüler/-innen;Schüler/-innen;Schüler/-innen",
-        ";;;;Insgesamt;Insgesamt;weiblich;Ausländer/-innen;Klassenstufe 7;Jahrgangsstufe 11",
-    ]
-    arts = [*(s.label for s in SCHULARTEN), "Insgesamt"]
-    for row in rdb_rows():
-        for art in arts:
+    rows = []
+    for row in rdb_rows(RDB_2025):
+        for label, _key in TABLE_SCHULARTEN:
             if row.kind == "dissolved":
-                lines.append(f"{t};{row.code};{row.label};{art};-;-;-;-;-;-")
-                continue
-            if row.kind == "dg":
-                nrw = values[("05", art)]
-                if art == "Insgesamt":
-                    dg = [sum(round(values[("05", s.label)][i] * (_DG_RATIO_SCHOOLS if i == 0 else _DG_RATIO_PUPILS)
-                                    [s.key]) for s in SCHULARTEN) for i in range(6)]
-                else:
-                    key = next(s.key for s in SCHULARTEN if s.label == art)
-                    dg = [round(nrw[0] * _DG_RATIO_SCHOOLS[key])] + [round(v * _DG_RATIO_PUPILS[key]) for v in nrw[1:]]
-                cells = [fmt_count(v) for v in dg]
+                cells = ["-"] * 6
             else:
-                v = values[(row.code, art)]
-                cells = [fmt_count(v[0])] + [fmt_count(x, rounded=rounded) for x in v[1:]]
-                if (row.code, art) in secret:
-                    cells[3] = "."
-            lines.append(f"{t};{row.code};{row.label};{art};" + ";".join(cells))
+                numbers = dg.get(label) if row.kind == "dg" else values.get((row.code, label))
+                cells = [
+                    "x" if not applicable else fmt_count(v, rounded=rounded and i > 0 and row.kind != "dg")
+                    for i, (applicable, v) in enumerate(zip(_applicable(label), numbers or (0,) * 6))
+                ]
+            rows.append(f"{year};{row.code};{row.label};{label};" + ";".join(cells))
     notes = [
         "Schuljahr: Die Zeitangabe 2023 steht für das Schuljahr",
         "2023/24 (Stichtag der Schulstatistik im Oktober).",
@@ -539,51 +658,36 @@ def table_21111_01_03_4(seed: int, year: int, path, scale: int = 1):
         "einzeln auf ein Vielfaches von 5 gerundet; die Zahl der",
         "Schulen bleibt exakt. Summen gerundeter Werte können von",
         "den gerundeten Gesamtzahlen abweichen.",
-        ". = Zahlenwert geheim zu halten (eine einzelne kleine Schule).",
         "Die Zeile Deutschland ist ein Plausibilitätswert.",
     ]
-    lines += rdb_footer(notes, year + 1, stand_line(seed, "21111-01-03-4", year, year + 1, (3, 1), (5, 31)))
-    return write_lines(path, lines)
+    return write_table(path, LAYOUT_21111_01_03_4, rows, notes, year + 1,
+                       stand_line(seed, "21111-01-03-4", year, year + 1, (3, 1), (5, 31)))
 
 
 def table_21111_02_06_4(seed: int, year: int, path, scale: int = 1):
     values = published_leaver_values(seed, year, scale)
     rounded = year >= SCHOOL_ROUNDING_FROM
-    t = str(year)
-    keys = [*(key for key, _, _ in ABSCHLUESSE), "insgesamt"]
-    labels = [*(label for _, label, _ in ABSCHLUESSE), "Insgesamt"]
-    width = 15
-    lines = [
-        "GENESIS-Tabelle: 21111-02-06-4",
-        pad("Absolvierende und Abgehende nach Abschlussarten - Schuljahr -", width),
-        pad("regionale Tiefe: Kreise und krfr. Städte", width),
-        pad("Statistik der allgemeinbildenden Schulen", width),
-        pad("Absolvierende und Abgehende (Anzahl)", width),
-        ";;;" + ";".join(["Absolvierende und Abgehende"] * 12),
-        ";;;" + ";".join(label for label in labels for _ in (0, 1)),
-        ";;;" + ";".join(["Insgesamt", "weiblich"] * 6),
-    ]
-    for row in rdb_rows():
+    rows = []
+    for row in rdb_rows(RDB_2025):
         if row.kind == "dissolved":
-            lines.append(f"{t};{row.code};{row.label};" + ";".join(["-"] * 12))
-            continue
-        if row.kind == "dg":
-            cells = [fmt_count(round(x * _DG_RATIO_LEAVERS)) for key in keys for x in values["05"][key]]
+            cells = ["-"] * (2 * len(LEAVER_COLUMNS))
+        elif row.kind == "dg":
+            cells = [fmt_count(round(x * _DG_RATIO_LEAVERS)) for key, _ in LEAVER_COLUMNS for x in values["05"][key]]
         else:
-            cells = [fmt_count(x, rounded=rounded) for key in keys for x in values[row.code][key]]
-        lines.append(f"{t};{row.code};{row.label};" + ";".join(cells))
+            cells = [fmt_count(x, rounded=rounded) for key, _ in LEAVER_COLUMNS for x in values[row.code][key]]
+        rows.append(f"{year};{row.code};{row.label};" + ";".join(cells))
     notes = [
         "Schuljahr: Die Zeitangabe 2023 steht für die Absolvierenden",
         "und Abgehenden am Ende des Schuljahres 2023/24.",
-        "Mittlerer Abschluss einschließlich schulischem Teil der",
-        "Fachhochschulreife; ohne Hauptschulabschluss einschließlich",
-        "Förderschulabschluss.",
+        "Der schulische Teil der Fachhochschulreife ist ein Teil der",
+        "Abgänge mit Mittlerem Abschluss (darunter-Position);",
+        "ohne Hauptschulabschluss einschließlich Förderschulabschluss.",
         "Ab dem Schuljahr 2019/20 werden die Werte für Nordrhein-",
         "Westfalen jeweils einzeln auf ein Vielfaches von 5 gerundet.",
         "Die Zeile Deutschland ist ein Plausibilitätswert.",
     ]
-    lines += rdb_footer(notes, year + 1, stand_line(seed, "21111-02-06-4", year, year + 1, (11, 15), (12, 20)))
-    return write_lines(path, lines)
+    return write_table(path, LAYOUT_21111_02_06_4, rows, notes, year + 1,
+                       stand_line(seed, "21111-02-06-4", year, year + 1, (11, 15), (12, 20)))
 
 
 # --------------------------------------------------------------------------------------------------------------
