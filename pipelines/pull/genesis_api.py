@@ -65,6 +65,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
+from pipelines.formatting_de import format_number
 from pipelines.readers.errors import ReaderError
 from pipelines.readers.genesis_flat import is_genesis_flat, unzip_genesis_flat
 from pipelines.readers.genesis_table import is_genesis_table
@@ -353,10 +354,10 @@ class GenesisClient:
         deadline = self._clock() + settings.max_wait
         while not self._job_ready(job_name, table):
             if self._clock() + settings.poll_interval > deadline:
-                minutes = settings.max_wait / 60
+                minutes = _number_de(settings.max_wait / 60)
                 raise PullError(
                     f"Die Tabelle {table} ist zu groß für den direkten Abruf; die {portal.name_de} erstellt sie als "
-                    f"Hintergrundauftrag {job_name}. Nach {minutes:g} Minuten war er noch nicht fertig, der Abruf "
+                    f"Hintergrundauftrag {job_name}. Nach {minutes} Minuten war er noch nicht fertig, der Abruf "
                     "wurde beendet (nichts gespeichert). Der nächste Lauf versucht es erneut; notfalls die Tabelle "
                     "im Portal herunterladen und in den Posteingang legen.",
                     f"{portal.id} {table}: job {job_name} not ready after {settings.max_wait:g}s",
@@ -471,7 +472,7 @@ class GenesisClient:
                 ) from None
             except (TimeoutError, socket.timeout) as error:
                 raise PullError(
-                    f"Die {portal.name_de} hat nicht innerhalb von {self.timeout:g} Sekunden geantwortet ({subject}). "
+                    f"Die {portal.name_de} hat nicht innerhalb von {_number_de(self.timeout)} Sekunden geantwortet ({subject}). "
                     "Weitere Abrufe bei diesem Portal wurden für diesen Lauf eingestellt, damit keine weiteren "
                     "Anfragen hängen bleiben. Bitte später erneut versuchen.",
                     f"{portal.id} {subject} {path}: timeout after {self.timeout}s ({type(error).__name__})",
@@ -503,6 +504,12 @@ def download_table(
 ) -> DownloadedTable:
     """One table from one portal (see GenesisClient.download)."""
     return GenesisClient(portal, user, password, timeout=timeout).download(request, job=job)
+
+
+def _number_de(value: float) -> str:
+    """5 -> '5', 0.3 -> '0,3', 1.25 -> '1,25' (German, as many decimals as needed up to two)."""
+    decimals = next((d for d in (0, 1) if round(value, d) == round(value, 2)), 2)
+    return format_number(value, decimals)
 
 
 def parse_updated(text: str) -> datetime | None:
