@@ -13,6 +13,8 @@ import io
 import json
 import logging
 import re
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -22,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from pipelines.extracts import parse_extract
 from pipelines.pull.genesis_api import (
@@ -38,6 +41,7 @@ from pipelines.pull.genesis_api import (
 from pipelines.pull.inbox import FAILED, LOADED, UNCHANGED, pull_to_inbox
 from pipelines.readers.genesis_flat import read_genesis_flat, read_genesis_flat_zip, unzip_genesis_flat
 from pipelines.readers.genesis_table import read_genesis_table
+from tests.conftest import PASSWORDS, PROJECT_ROOT, REAL_FIXTURES, new_workspace, sign_in
 from tests.genesis_replay import (
     Interaction,
     every_recording,
@@ -623,3 +627,166 @@ def test_hand_written_error_bodies_keep_the_flat_status_shape() -> None:
     assert json.loads((HAND_WRITTEN / "error_not_authorized.json").read_bytes())["Code"] == 15
     assert read_genesis_table(TABLE_CSV).table_code == "12521-03i"
     assert zipfile.is_zipfile(io.BytesIO(pystatis_cassette(POPULATION)[0].body))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A pulled flat file lands the same cells as the browser's table CSV of the same table
+
+
+REAL_TABLE_CSV = "regionalstatistik_12411-01-01-4_bevoelkerung_kreise_2018.csv"
+
+
+def table_csv_shape(zipped: bytes) -> bytes:
+    """The recorded flat file's values in the table-CSV layout of the real browser download of 12411-01-01-4
+    (its header lines and footer, Stichtag as a header row, columns Insgesamt / männlich / weiblich)."""
+    real = (REAL_FIXTURES / REAL_TABLE_CSV).read_bytes().decode("cp1252").split("\n")
+    header = [line.replace("31.12.2018", "31.12.2024") for line in real[:8]]
+    footer_start = next(i for i, line in enumerate(real) if line.startswith("__"))
+    footer = [line for line in real[footer_start:] if not line.startswith("Stand:")]
+    values: dict[tuple[str, str], dict[str, str]] = {}
+    for line in flat_lines(zipped)[1:]:
+        values.setdefault((line[7], line[8]), {})[line[12]] = line[13]
+    rows = [f"{code};      {label};{v['Insgesamt']};{v['männlich']};{v['weiblich']}"
+            for (code, label), v in sorted(values.items())]
+    return "\n".join([*header, *rows, *footer, "Stand: 31.03.2025 / 11:18:07", ""]).encode("cp1252")
+
+
+def test_flat_zip_and_table_csv_of_the_same_table_land_the_same_cells() -> None:
+    zipped = pystatis_cassette(POPULATION)[0].body
+    pulled = parse_extract(zipped).frames["genesis_table_cells"]
+    browser = parse_extract(table_csv_shape(zipped)).frames["genesis_table_cells"]
+
+    def landed(frame):
+        return sorted(
+            (row.period, row.region_code, row.level, tuple(row.dimensions), row.measure.split(" | ")[-1], row.unit,
+             row.value, row.flag if isinstance(row.flag, str) else None)
+            for row in frame.itertuples()
+        )
+
+    assert len(pulled) == 56 * 3  # NRW's 53 Kreise, the Stadt Aachen and two dissolved units, three columns each
+    assert landed(pulled) == [(*cell[:5], "Anzahl", *cell[6:]) for cell in landed(browser)]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Through the whole pipeline: pull, land, dbt, publish, Daten & Qualität (twice: the second run finds it unchanged)
+
+
+@pytest.fixture(scope="module")
+def pulled_pipeline(tmp_path_factory, demo_files):
+    """The pipeline run once against the replayed Regionaldatenbank, with the demo foreigner counts of 2024
+    (12521-03i, the Ausländeranteil's numerator) in the inbox (the Landesdatenbank NRW has no credentials); then the
+    next night's pull, with the functions the pull asset calls, on the warehouse that run left."""
+    from pipelines.config import Settings
+    from pipelines.landing import connect_warehouse
+    from pipelines.pull.freshness import loaded_stands
+    from tests.test_pipeline_e2e import _demo_file
+
+    workspace = new_workspace(tmp_path_factory.mktemp("pulled_pipeline"))
+    demo = _demo_file(demo_files, "12521-03i", 2024)
+    (workspace.inbox / demo.name).write_bytes(demo.read_bytes())
+    recorded = [notebook_logincheck(), *pystatis_cassette(POPULATION)]
+    with replay_server(recorded) as server:
+        env = {
+            "IM_GENESIS_REGIONALSTATISTIK_USER": USER,
+            "IM_GENESIS_REGIONALSTATISTIK_PASSWORD": PASSWORD,
+            "IM_GENESIS_REGIONALSTATISTIK_URL": server.base_url(),
+            "IM_GENESIS_LANDESDATENBANK_NRW_USER": "",
+            "no_proxy": "127.0.0.1,localhost",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        run_with(workspace, env)
+        first_requests = list(server.seen)
+        server.seen.clear()
+        connection = connect_warehouse(Settings(workspace.sources_dir, workspace.data_dir))
+        try:
+            stands = loaded_stands(connection)
+        finally:
+            connection.close()
+        next_night = pull_to_inbox([PullRequest("regionalstatistik", "12411-01-01-4")], workspace.inbox, env=env,
+                                   loaded_stands=stands)
+        next_requests = list(server.seen)
+    return workspace, recorded, first_requests, (stands, next_night, next_requests)
+
+
+def run_with(workspace, env):
+    environment = {key: value for key, value in workspace.env().items() if "PROXY" not in key.upper()}
+    result = subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=PROJECT_ROOT, env={**environment, **env},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_pulled_table_publishes_olpe_and_nrw_from_the_recorded_lines(pulled_pipeline) -> None:
+    workspace, recorded, _, _ = pulled_pipeline
+    lines = flat_lines(recorded[1].body)
+    totals = {line[7]: line[13] for line in lines[1:] if line[12] == "Insgesamt"}
+    olpe = int(totals["05966"])  # the line '...;05966;Olpe, Kreis;GES;Geschlecht;;Insgesamt;132346;...'
+    kreise = {code: int(value) for code, value in totals.items() if re.fullmatch(r"05\d{3}", code) and value != "-"}
+    assert olpe == 132346 and len(kreise) == 53  # 05313 and 05354 (dissolved) are '-'
+    nrw = sum(kreise.values())
+
+    published = {
+        ags: (denominator, table, stand, aggregation)
+        for ags, denominator, table, stand, aggregation in workspace.serving(
+            "select ags, denominator, denominator_source_table, denominator_stand, aggregation from indicator_values "
+            "where indicator_id = 'auslaenderanteil' and year = 2024 and group_id = 'insgesamt'")
+    }
+    stand = datetime(2025, 3, 31, 11, 18, 7)
+    assert published["05966"][:3] == (olpe, "12411-01-01-4", stand)
+    assert published["05"][:3] == (nrw, "12411-01-01-4", stand)
+    # how the NRW value was built: the demo AZR download has no total row (its numerator is a sum of rounded
+    # continent rows, which the column names first); otherwise the Land is a sum of exact Kreis counts
+    [(summed_rounded,)] = workspace.serving(
+        "select numerator_summed_rounded_parts from indicator_values where indicator_id = 'auslaenderanteil' "
+        "and year = 2024 and group_id = 'insgesamt' and ags = '05'")
+    assert published["05"][3] == ("sum_of_rounded_parts" if summed_rounded else "sum_of_exact_parts")
+    # Regierungsbezirk Arnsberg: its 12 Kreise and kreisfreie Städte
+    arnsberg = sum(value for code, value in kreise.items() if code.startswith("059"))
+    assert published["059"][0] == arnsberg
+    assert len([ags for ags in published if len(ags) == 5]) == 53
+
+    [(reader, file_stand, name)] = workspace.serving(
+        "select reader, stand, file_name from source_files where table_code = '12411-01-01-4'")
+    assert (reader, file_stand) == ("genesis_flat", stand) and name.endswith(".zip")
+
+
+def test_freshness_after_the_pull_and_the_next_night(pulled_pipeline) -> None:
+    workspace, _, first_requests, (stands, next_night, next_requests) = pulled_pipeline
+    assert first_requests[0].endpoint == "helloworld/logincheck"
+    population = [s for s in first_requests if s.form.get("name") == "12411-01-01-4"]
+    assert [s.endpoint for s in population] == ["metadata/table", "data/tablefile"]
+
+    stand = datetime(2025, 3, 31, 11, 18, 7)
+    freshness = workspace.serving_frame("select * from genesis_table_freshness").set_index("table_code")
+    row = freshness.loc["12411-01-01-4"]
+    assert (row.portal_id, row.loaded_stand, row.portal_stand, row.last_outcome, bool(row.newer_stand_available)) == (
+        "regionalstatistik", stand, stand, "geladen", False)
+    assert row.last_successful_pull_at == row.last_checked_at
+    # the other pulled tables of the Regionaldatenbank have no recording: the replay answers 404
+    others = freshness.drop(index="12411-01-01-4")
+    assert len(others) >= 1 and set(others["last_outcome"]) == {"fehlgeschlagen"}
+    assert others["last_message_de"].str.contains("HTTP 404").all()
+    assert others["last_successful_pull_at"].isna().all() and not others["newer_stand_available"].any()
+
+    # the next night: the loaded Stand (from the pull's record: a flat file has no Stand line) equals the portal's,
+    # so the table is asked for its metadata only and not downloaded again
+    assert stands["12411-01-01-4"] == stand
+    assert [s.endpoint for s in next_requests] == ["helloworld/logincheck", "metadata/table"]
+    assert not next_night.pulled and [c.outcome for c in next_night.checks] == [UNCHANGED]
+
+
+def test_data_page_shows_the_freshness_of_the_pulled_tables(pulled_pipeline, user_file, monkeypatch) -> None:
+    workspace = pulled_pipeline[0]
+    monkeypatch.setenv("IM_DATA_DIR", str(workspace.data_dir))
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    sign_in(app, "laki", PASSWORDS["laki"])
+    app.switch_page("views/daten.py").run()
+    assert not app.exception
+    assert "Aktualität der abgerufenen Tabellen" in [header.value for header in app.subheader]
+    shown = next(frame.value for frame in app.dataframe if "Neuester Stand im Portal" in frame.value.columns)
+    row = shown[shown["Tabelle"] == "12411-01-01-4"].iloc[0]
+    assert (row["Portal"], row["Geladener Stand"], row["Neuester Stand im Portal"], row["Ergebnis"]) == (
+        "Regionaldatenbank Deutschland", "31.03.2025 11:18", "31.03.2025 11:18", "geladen")
+    assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", row["Letzter erfolgreicher Abruf (UTC)"])
+    failed = shown[shown["Ergebnis"] == "fehlgeschlagen"]
+    assert len(failed) >= 1 and (failed["Letzter erfolgreicher Abruf (UTC)"] == "–").all()
