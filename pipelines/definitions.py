@@ -90,12 +90,13 @@ if _manifest_is_stale():
     description=(
         "Asks the GENESIS web service (Regionaldatenbank, Landesdatenbank NRW) for the Stand of every catalogue "
         "table it pulls and downloads, as ffcsv into inbox/pulled/, only the tables whose Stand is newer than the "
-        "loaded one; portals without credentials (IM_GENESIS_*_USER / _PASSWORD) are skipped. Every check is kept "
-        "in raw.genesis_pulls. A failed download is reported and leaves the inbox as it was."
+        "one already loaded (or already rejected); portals without credentials (IM_GENESIS_*_USER / _PASSWORD) "
+        "are skipped. Every check is kept in raw.genesis_pulls. A failed download is reported and leaves the inbox "
+        "as it was."
     ),
 )
 def genesis_pull(context: AssetExecutionContext) -> MaterializeResult:
-    from pipelines.pull.freshness import loaded_stands, record_checks
+    from pipelines.pull.freshness import known_stands, record_checks
     from pipelines.pull.genesis_api import PullRequest
     from pipelines.pull.inbox import pull_to_inbox
 
@@ -108,10 +109,10 @@ def genesis_pull(context: AssetExecutionContext) -> MaterializeResult:
     ]
     connection = connect_warehouse(settings)
     try:
-        stands = loaded_stands(connection)
+        stands = known_stands(connection)
     finally:
         connection.close()
-    report = pull_to_inbox(requests, settings.inbox_dir, loaded_stands=stands)
+    report = pull_to_inbox(requests, settings.inbox_dir, known_stands=stands)
     connection = connect_warehouse(settings)
     try:
         record_checks(connection, report.checks)

@@ -390,13 +390,13 @@ def test_batch_checks_login_then_stand_then_downloads_the_zip(tmp_path: Path) ->
 def test_unchanged_stand_is_not_downloaded_again(tmp_path: Path) -> None:
     recorded = [notebook_logincheck(), *pystatis_cassette(POPULATION)]
     with replay_server(recorded) as server:
-        report = pull_population(server, tmp_path, loaded_stands={"12411-01-01-4": datetime(2025, 3, 31, 11, 18, 7)})
+        report = pull_population(server, tmp_path, known_stands={"12411-01-01-4": datetime(2025, 3, 31, 11, 18, 7)})
     assert [seen.endpoint for seen in server.seen] == ["helloworld/logincheck", "metadata/table"]
     assert report.ok and not report.pulled and files_under(tmp_path) == []
     assert [(c.outcome, c.portal_stand) for c in report.checks] == [(UNCHANGED, datetime(2025, 3, 31, 11, 18, 7))]
 
     with replay_server(recorded) as server:  # an older loaded Stand: the newer one is fetched
-        report = pull_population(server, tmp_path, loaded_stands={"12411-01-01-4": datetime(2024, 3, 28, 10, 0)})
+        report = pull_population(server, tmp_path, known_stands={"12411-01-01-4": datetime(2024, 3, 28, 10, 0)})
     assert len(report.pulled) == 1 and report.checks[0].outcome == LOADED
 
 
@@ -678,7 +678,7 @@ def pulled_pipeline(tmp_path_factory, demo_files):
     next night's pull, with the functions the pull asset calls, on the warehouse that run left."""
     from pipelines.config import Settings
     from pipelines.landing import connect_warehouse
-    from pipelines.pull.freshness import loaded_stands
+    from pipelines.pull.freshness import known_stands
     from tests.test_pipeline_e2e import _demo_file
 
     workspace = new_workspace(tmp_path_factory.mktemp("pulled_pipeline"))
@@ -699,11 +699,11 @@ def pulled_pipeline(tmp_path_factory, demo_files):
         server.seen.clear()
         connection = connect_warehouse(Settings(workspace.sources_dir, workspace.data_dir))
         try:
-            stands = loaded_stands(connection)
+            stands = known_stands(connection)
         finally:
             connection.close()
         next_night = pull_to_inbox([PullRequest("regionalstatistik", "12411-01-01-4")], workspace.inbox, env=env,
-                                   loaded_stands=stands)
+                                   known_stands=stands)
         next_requests = list(server.seen)
     return workspace, recorded, first_requests, (stands, next_night, next_requests)
 
@@ -790,3 +790,39 @@ def test_data_page_shows_the_freshness_of_the_pulled_tables(pulled_pipeline, use
     assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", row["Letzter erfolgreicher Abruf (UTC)"])
     failed = shown[shown["Ergebnis"] == "fehlgeschlagen"]
     assert len(failed) >= 1 and (failed["Letzter erfolgreicher Abruf (UTC)"] == "–").all()
+
+
+def test_known_stands_count_loaded_and_rejected_pulled_files(tmp_path: Path) -> None:
+    """A rejected pulled file is not fetched again for the same Stand (it would be rejected again, every night)."""
+    from pipelines.config import Settings
+    from pipelines.landing import connect_warehouse
+    from pipelines.pull.freshness import known_stands, record_checks
+    from pipelines.pull.inbox import PullCheck
+
+    connection = connect_warehouse(Settings(tmp_path / "sources", tmp_path / "data"))
+    try:
+        assert known_stands(connection) == {}
+        record_checks(connection, [
+            PullCheck("regionalstatistik", "12411-01-01-4", datetime(2026, 1, 2), datetime(2025, 3, 31, 11, 18, 7),
+                      LOADED, "a.zip", "sha-loaded", "ffcsv"),
+            PullCheck("regionalstatistik", "21111-01-03-4", datetime(2026, 1, 2), datetime(2025, 9, 1, 8, 0),
+                      LOADED, "b.zip", "sha-rejected", "ffcsv"),
+            PullCheck("regionalstatistik", "13211-02-05-4", datetime(2026, 1, 2), None, FAILED, message_de="x"),
+        ])
+        connection.execute(
+            "insert into raw.source_files (sha256, file_name, inbox_path, archive_path, size_bytes, reader, source_id, "
+            "family, table_code, stand, is_synthetic, row_count, loaded_at) values "
+            "('sha-loaded', 'a.zip', 'a', 'a', 1, 'genesis_flat', '12411-01-01-4', 'Bevölkerung', '12411-01-01-4', "
+            "null, false, 1, '2026-01-02'), "
+            "('sha-table', 't.csv', 't', 't', 1, 'genesis_table', '12521-03i', 'Bevölkerung', '12521-03i', "
+            "'2025-05-01 10:00:00', false, 1, '2026-01-02')")
+        connection.execute(
+            "insert into raw.rejected_files values ('sha-rejected', 'b.zip', 'q/b.zip', '2026-01-02', 'abgelehnt', "
+            "'x', null, null, null)")
+        assert known_stands(connection) == {
+            "12411-01-01-4": datetime(2025, 3, 31, 11, 18, 7),  # a flat file: the Stand its pull recorded
+            "21111-01-03-4": datetime(2025, 9, 1, 8, 0),  # pulled and rejected
+            "12521-03i": datetime(2025, 5, 1, 10, 0),  # a table CSV dropped by hand: its own Stand line
+        }
+    finally:
+        connection.close()

@@ -36,17 +36,23 @@ _COLUMNS = ["portal_id", "table_code", "checked_at", "portal_stand", "outcome", 
             "file_format", "job_name", "message_de", "detail"]
 
 
-def loaded_stands(connection: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
-    """The newest Stand loaded per table code: a file's own Stand line, else the Stand the portal stated when
-    the pull downloaded it. Files that were rejected never reach raw.source_files, so they do not count."""
+def known_stands(connection: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """The newest Stand per table code that need not be fetched again: the Stand of a loaded file (its own Stand
+    line, else the Stand the portal stated when the pull downloaded it), or of a pulled file that the landing step
+    rejected (the same Stand would be rejected again; its report is on Daten & Qualität)."""
     connection.execute(PULL_DDL)
     rows = connection.execute(
         """
-        select files.table_code, max(coalesce(files.stand, pulls.portal_stand))
-        from raw.source_files as files
-        left join raw.genesis_pulls as pulls on pulls.file_sha256 = files.sha256
-        group by files.table_code
-        having max(coalesce(files.stand, pulls.portal_stand)) is not null
+        with fetched as (
+            select files.table_code, coalesce(files.stand, pulls.portal_stand) as stand
+            from raw.source_files as files
+            left join raw.genesis_pulls as pulls on pulls.file_sha256 = files.sha256
+            union all
+            select pulls.table_code, pulls.portal_stand
+            from raw.genesis_pulls as pulls
+            inner join raw.rejected_files as rejected on rejected.sha256 = pulls.file_sha256
+        )
+        select table_code, max(stand) from fetched group by table_code having max(stand) is not null
         """
     ).fetchall()
     return {table_code: stand for table_code, stand in rows}

@@ -105,15 +105,15 @@ def pull_to_inbox(
     *,
     env: Mapping[str, str] = os.environ,
     base_urls: Mapping[str, str] | None = None,
-    loaded_stands: Mapping[str, datetime] | None = None,
+    known_stands: Mapping[str, datetime] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     job: JobSettings = JobSettings(),
     sleep: Callable[[float], None] = time.sleep,
 ) -> PullReport:
     """Download every request whose portal has credentials into inbox_dir/pulled/<portal>/.
 
-    loaded_stands: the Stand already loaded per table code; a table whose portal Stand is not newer is not
-    downloaded (outcome 'unverändert'). base_urls overrides a portal's base URL by portal id (tests).
+    known_stands: per table code the Stand already fetched (freshness.known_stands); a table whose portal Stand is
+    not newer is not downloaded (outcome 'unverändert'). base_urls overrides a portal's base URL by portal id (tests).
     """
     report = PullReport()
     by_portal: dict[str, list[PullRequest]] = {}
@@ -130,7 +130,7 @@ def pull_to_inbox(
         portal = configured_portal(portal, env)
         if base_urls and portal.id in base_urls:
             portal = replace(portal, base_url=base_urls[portal.id])
-        _pull_portal(portal, portal_requests, inbox_dir, report, env=env, loaded_stands=loaded_stands or {},
+        _pull_portal(portal, portal_requests, inbox_dir, report, env=env, known_stands=known_stands or {},
                      timeout=timeout, job=job, sleep=sleep)
     return report
 
@@ -142,7 +142,7 @@ def _pull_portal(
     report: PullReport,
     *,
     env: Mapping[str, str],
-    loaded_stands: Mapping[str, datetime],
+    known_stands: Mapping[str, datetime],
     timeout: float,
     job: JobSettings,
     sleep: Callable[[float], None],
@@ -187,7 +187,7 @@ def _pull_portal(
             ))
             continue
         try:
-            _pull_table(client, request, inbox_dir, report, loaded_stands, job)
+            _pull_table(client, request, inbox_dir, report, known_stands, job)
         except PullError as error:
             _fail(report, request, error)
             if error.stops_portal:
@@ -199,7 +199,7 @@ def _pull_table(
     request: PullRequest,
     inbox_dir: Path,
     report: PullReport,
-    loaded_stands: Mapping[str, datetime],
+    known_stands: Mapping[str, datetime],
     job: JobSettings,
 ) -> None:
     portal, table = client.portal, request.table_code
@@ -210,8 +210,8 @@ def _pull_table(
             raise
         log.warning("GENESIS-Metadaten nicht lesbar, Tabelle wird abgerufen: %s", error.detail)
         portal_stand = None
-    loaded = loaded_stands.get(table)
-    if portal_stand is not None and loaded is not None and portal_stand <= loaded:
+    known = known_stands.get(table)
+    if portal_stand is not None and known is not None and portal_stand <= known:
         check = PullCheck(portal.id, table, _now(), portal_stand, UNCHANGED)
         report.unchanged.append(check)
         report.checks.append(check)
