@@ -263,6 +263,8 @@ def _recognise_genesis(spec: SourceSpec, table: GenesisTable, cells: list) -> Re
 
 def _flat_extract(data: bytes, table_code: str | None = None) -> Extract:
     """A flat file: which of its variables form the column header is the catalogue's per-table fact."""
+    if table_code is not None:
+        _catalogue_entry(table_code, "genesis_flat")  # refuse an unsupported table before reading all its lines
     flat = parse_genesis_flat(data, table_code=table_code)
     spec = _catalogue_entry(flat.table_code, "genesis_flat")
     return _genesis_extract(flat_table(flat, spec.column_variables), "genesis_flat")

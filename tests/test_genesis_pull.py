@@ -826,3 +826,11 @@ def test_known_stands_count_loaded_and_rejected_pulled_files(tmp_path: Path) -> 
         }
     finally:
         connection.close()
+
+
+def test_job_result_of_a_table_outside_the_catalogue_is_refused_at_landing(job_cassette: list[Interaction]) -> None:
+    from pipelines.readers.errors import ReaderError
+
+    with pytest.raises(ReaderError) as excinfo:
+        parse_extract(job_cassette[408].body)  # refused by its member name, before its 33 MB are read
+    assert "»12531-0043« wird (noch) nicht unterstützt" in excinfo.value.message_de
