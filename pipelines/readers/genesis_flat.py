@@ -341,7 +341,8 @@ def parse_genesis_flat(data: bytes, *, table_code: str | None = None) -> FlatFil
 
     first = data_rows[0]
     code = _table_code(layout, first, table_code)
-    rows = [_flat_row(record, layout) for record in data_rows]
+    known: dict = {}  # a file repeats few periods and attributes many times: one object each
+    rows = [_flat_row(record, layout, known) for record in data_rows]
     stand, copyright_line, notes = _read_footer(footer) if footer else (None, None, "")
     return FlatFile(
         generation=layout.generation,
@@ -604,7 +605,7 @@ def _check_row_widths(rows: list[_Record], width: int, *, runs_to_eof: bool, tex
         )
 
 
-def _flat_row(record: _Record, layout: _Layout) -> FlatRow:
+def _flat_row(record: _Record, layout: _Layout, known: dict) -> FlatRow:
     cells = record.cells
     time = cells[layout.time_col].strip()
     if not time:
@@ -615,18 +616,23 @@ def _flat_row(record: _Record, layout: _Layout) -> FlatRow:
             line=record.line,
             column=layout.time_col + 1,
         )
-    iso = _ISO_DATE.match(time)
-    period = f"{iso.group(3)}.{iso.group(2)}.{iso.group(1)}" if iso else time
-    variables = tuple(
-        FlatVariable(
-            code=cells[code].strip(),
-            label=cells[label].strip(),
-            attribute_code=cells[attribute_code].strip(),
-            attribute_label=cells[attribute_label].strip(),
-            column=attribute_code + 1,
-        )
-        for code, label, attribute_code, attribute_label in layout.variables
-    )
+    period = known.get(time)
+    if period is None:
+        iso = _ISO_DATE.match(time)
+        period = known[time] = f"{iso.group(3)}.{iso.group(2)}.{iso.group(1)}" if iso else time
+    variables = []
+    for code, label, attribute_code, attribute_label in layout.variables:
+        key = (cells[code], cells[label], cells[attribute_code], cells[attribute_label], attribute_code)
+        variable = known.get(key)
+        if variable is None:
+            variable = known[key] = FlatVariable(
+                code=cells[code].strip(),
+                label=cells[label].strip(),
+                attribute_code=cells[attribute_code].strip(),
+                attribute_label=cells[attribute_label].strip(),
+                column=attribute_code + 1,
+            )
+        variables.append(variable)
     if layout.long_value is not None:
         value, unit, code, label = layout.long_value
         raw = cells[value]
@@ -641,7 +647,7 @@ def _flat_row(record: _Record, layout: _Layout) -> FlatRow:
             )
             for column in layout.value_columns
         )
-    return FlatRow(line=record.line, period=period, variables=variables, values=values)
+    return FlatRow(line=record.line, period=period, variables=tuple(variables), values=values)
 
 
 def _region(variable: FlatVariable, line: int) -> tuple[str, str]:
