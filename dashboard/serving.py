@@ -154,6 +154,14 @@ def source_tables() -> pd.DataFrame:
     return query("select * from source_tables order by source_id")
 
 
+def table_freshness() -> pd.DataFrame:
+    """INTERNAL. Per table the GENESIS pull checked: loaded Stand, the portal's newest Stand, last successful pull.
+    Empty for a snapshot published before the pull kept this record."""
+    if "genesis_table_freshness" not in _snapshot_tables(snapshot_version()):
+        return pd.DataFrame()
+    return query("select * from genesis_table_freshness order by portal_id, table_code")
+
+
 def rejected_files() -> pd.DataFrame:
     return query("select * from rejected_files order by rejected_at desc")
 

@@ -86,29 +86,46 @@ if _manifest_is_stale():
 @asset(
     key=PULLED,
     group_name="pull",
+    pool=WAREHOUSE_POOL,  # it reads and writes the pull's record in the warehouse
     description=(
-        "Downloads the catalogue's tables from the GENESIS web service (Regionaldatenbank, Landesdatenbank NRW) "
-        "into inbox/pulled/ when credentials are configured (IM_GENESIS_*_USER / _PASSWORD); portals without "
-        "credentials are skipped. A failed download is reported and leaves the inbox as it was."
+        "Asks the GENESIS web service (Regionaldatenbank, Landesdatenbank NRW) for the Stand of every catalogue "
+        "table it pulls and downloads, as ffcsv into inbox/pulled/, only the tables whose Stand is newer than the "
+        "one already loaded (or already rejected); portals without credentials (IM_GENESIS_*_USER / _PASSWORD) "
+        "are skipped. Every check is kept in raw.genesis_pulls. A failed download is reported and leaves the inbox "
+        "as it was."
     ),
 )
 def genesis_pull(context: AssetExecutionContext) -> MaterializeResult:
-    from pipelines.pull.genesis_api import PullRequest, pull_to_inbox
+    from pipelines.pull.freshness import known_stands, record_checks
+    from pipelines.pull.genesis_api import PullRequest
+    from pipelines.pull.inbox import pull_to_inbox
 
+    settings = get_settings()
     start_year = int(os.environ.get("IM_PULL_START_YEAR", date.today().year - 2))
     requests = [
         PullRequest(portal_id=spec.pull, table_code=spec.id, start_year=start_year, regional_key="05*")
         for spec in source_catalogue().values()
         if spec.pull and spec.verified
     ]
-    report = pull_to_inbox(requests, get_settings().inbox_dir)
+    connection = connect_warehouse(settings)
+    try:
+        stands = known_stands(connection)
+    finally:
+        connection.close()
+    report = pull_to_inbox(requests, settings.inbox_dir, known_stands=stands)
+    connection = connect_warehouse(settings)
+    try:
+        record_checks(connection, report.checks)
+    finally:
+        connection.close()
     for failure in report.failed:
-        context.log.warning(f"Abruf fehlgeschlagen: {failure}")
+        context.log.warning(f"Abruf fehlgeschlagen: {failure.message_de} ({failure.detail})")
     return MaterializeResult(
         metadata={
             "pulled": len(report.pulled),
+            "unchanged": len(report.unchanged),
             "skipped_without_credentials": len(report.skipped),
-            "failed": MetadataValue.json([str(failure) for failure in report.failed]),
+            "failed": MetadataValue.json([failure.detail for failure in report.failed]),
         }
     )
 
@@ -239,7 +256,8 @@ def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliRe
         *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
           for model in ("indicator_values", "indicators", "dim_districts", "base_figures", "source_tables", "source_file_versions",
                         "indicator_comparisons", "indicator_group_gaps", "kreis_vergleichstypen",
-                        "ki_metrics", "ki_needs_offers", "ki_standards", "ki_standard_evaluations")),
+                        "ki_metrics", "ki_needs_offers", "ki_standards", "ki_standard_evaluations",
+                        "genesis_table_freshness")),
         RAW_FILES,
         RAW_REJECTED,
     ],
@@ -280,7 +298,10 @@ nightly_pull = ScheduleDefinition(
     cron_schedule="0 5 * * *",
     execution_timezone="Europe/Berlin",
     default_status=DefaultScheduleStatus.RUNNING,
-    description="Pulls the catalogue's tables from the GENESIS web service and runs the pipeline.",
+    description=(
+        "Every night: asks the GENESIS web service for the Stand of the catalogue's tables, downloads those whose "
+        "Stand changed, and runs the pipeline (land, check, dbt, publish)."
+    ),
 )
 
 defs = Definitions(

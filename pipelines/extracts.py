@@ -18,7 +18,13 @@ from pipelines.catalogue.recognition import Description, Recognised, recognise
 from pipelines.demo.generator import DEMO_MARKER
 from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, read_ba_excel
 from pipelines.readers.errors import ReaderError, reject_html
-from pipelines.readers.genesis_flat import is_genesis_flat, read_genesis_flat
+from pipelines.readers.genesis_flat import (
+    flat_table,
+    is_genesis_flat,
+    is_genesis_flat_zip,
+    parse_genesis_flat,
+    unzip_genesis_flat,
+)
 from pipelines.readers.genesis_table import GenesisTable, is_genesis_table, read_genesis_table
 from pipelines.readers.kreis_templates import (
     LINE_KEY,
@@ -205,9 +211,14 @@ def _ba_extract(table: BaTable, reader: str) -> Extract:
     )
 
 
+# A flat file (the web service's machine format) may carry any GENESIS table of the catalogue, whose `format`
+# names the browser download.
+_CATALOGUE_FORMATS = {"genesis_flat": ("genesis_flat", "genesis_table")}
+
+
 def _catalogue_entry(table_code: str, reader: str) -> SourceSpec:
     spec = source_catalogue().get(table_code)
-    if spec is None or spec.format != reader:
+    if spec is None or spec.format not in _CATALOGUE_FORMATS.get(reader, (reader,)):
         supported = ", ".join(s.id for s in source_catalogue().values() if s.format == reader)
         raise ReaderError(
             f"Die Tabelle »{table_code}« wird (noch) nicht unterstützt. Unterstützte Tabellen in diesem Format: "
@@ -250,6 +261,21 @@ def _recognise_genesis(spec: SourceSpec, table: GenesisTable, cells: list) -> Re
     )
 
 
+def _flat_extract(data: bytes, table_code: str | None = None) -> Extract:
+    """A flat file: which of its variables form the column header is the catalogue's per-table fact."""
+    if table_code is not None:
+        _catalogue_entry(table_code, "genesis_flat")  # refuse an unsupported table before reading all its lines
+    flat = parse_genesis_flat(data, table_code=table_code)
+    spec = _catalogue_entry(flat.table_code, "genesis_flat")
+    return _genesis_extract(flat_table(flat, spec.column_variables), "genesis_flat")
+
+
+def _flat_zip_extract(data: bytes) -> Extract:
+    """The web service's ZIP with one flat file: the member name is where GENESIS 5 writes the table code."""
+    table_code, content = unzip_genesis_flat(data)
+    return _flat_extract(content, table_code)
+
+
 def _template_extract(data: bytes) -> Extract:
     extract: TemplateExtract = read_template(data)
     spec = _catalogue_entry(extract.template_id, "kreis_template")
@@ -288,7 +314,8 @@ def _template_is_synthetic(data: bytes, extract: TemplateExtract) -> bool:
 
 _FORMATS: list[tuple[Callable[[bytes], bool], Callable[[bytes], Extract]]] = [
     (is_genesis_table, lambda data: _genesis_extract(read_genesis_table(data), "genesis_table")),
-    (is_genesis_flat, lambda data: _genesis_extract(read_genesis_flat(data), "genesis_flat")),
+    (is_genesis_flat, _flat_extract),
+    (is_genesis_flat_zip, _flat_zip_extract),
     (is_ba_csv, lambda data: _ba_extract(read_ba_csv(data), "ba_csv")),
     (is_ba_excel, lambda data: _ba_extract(read_ba_excel(data), "ba_excel")),
     # A workbook that is not a BA table can only be a template: read_template says clearly if it is none.

@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipelines.catalogue import CATALOGUE_PATH, source_catalogue
 from pipelines.config import Settings
+from pipelines.pull.freshness import PULL_DDL
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
 from pipelines.readers.errors import ReaderError
 from pipelines.templates.spec import template_specs
@@ -197,7 +198,8 @@ def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.
     if read_only:
         return duckdb.connect(str(settings.warehouse_path), read_only=True)
     connection = duckdb.connect(str(settings.warehouse_path))
-    connection.execute(WAREHOUSE_DDL + _template_ddl() + WAREHOUSE_MIGRATIONS)
+    # PULL_DDL: the pull's record (raw.genesis_pulls), which dbt reads too
+    connection.execute(WAREHOUSE_DDL + _template_ddl() + WAREHOUSE_MIGRATIONS + PULL_DDL)
     return connection
 
 

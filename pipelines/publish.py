@@ -28,6 +28,8 @@ SERVING_TABLES: dict[str, str] = {
     "indicator_group_gaps": "select * from wh.marts.indicator_group_gaps order by indicator_id, ags, year",
     "kreis_vergleichstypen": "select * from wh.marts.kreis_vergleichstypen order by vergleichstyp_order, ags",
     "source_files": "select * from wh.marts.source_file_versions order by loaded_at, file_name",
+    # INTERNAL (Daten & Qualität): what the GENESIS pull found per table
+    "genesis_table_freshness": "select * from wh.marts.genesis_table_freshness order by portal_id, table_code",
     # INTERNAL (quality standards and needs vs offers of named centres, for the Koordinierungsstelle): the dashboard's
     # public pages must not read these; access control follows.
     "ki_metrics": "select * from wh.marts.ki_metrics order by ki_ags, year, metric_id",

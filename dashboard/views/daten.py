@@ -1,5 +1,6 @@
-"""Daten & Qualität: what is loaded (source, period, Stand, rows, status), the last pipeline runs, what was rejected
-and why, the validation results, and the empty templates for the Kreis-held extracts."""
+"""Daten & Qualität: what is loaded (source, period, Stand, rows, status), how fresh the pulled GENESIS tables are,
+the last pipeline runs, what was rejected and why, the validation results, and the empty templates for the
+Kreis-held extracts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from dashboard import access, serving
 from dashboard.common import csv_download, demo_banner, no_snapshot_yet
 from dashboard.formatting import format_number
+from pipelines.pull.genesis_api import PORTALS
 from pipelines.templates.render import empty_csv, empty_workbook
 from pipelines.templates.spec import csv_file_name, template_specs
 
@@ -35,6 +37,42 @@ def loaded_files(files: pd.DataFrame) -> None:
     cols[2].metric("Ersetzte Fassungen", format_number(int((~shown["is_current"]).sum())))
     st.dataframe(table, hide_index=True, width="stretch")
     csv_download(shown.drop(columns=["archive_path"]), "geladene_dateien.csv", key="download_files")
+
+
+def _when(value) -> str:
+    return f"{pd.Timestamp(value):%d.%m.%Y %H:%M}" if pd.notna(value) else "–"
+
+
+def freshness(tables: pd.DataFrame) -> None:
+    st.subheader("Aktualität der abgerufenen Tabellen")
+    if tables.empty:
+        st.info(
+            "Es wurde noch keine Tabelle automatisch beim GENESIS-Webservice abgefragt. Dafür die Zugangsdaten der "
+            "Regionaldatenbank bzw. der Landesdatenbank NRW in den Umgebungsvariablen IM_GENESIS_..._USER und "
+            "IM_GENESIS_..._PASSWORD hinterlegen (siehe README, Abschnitt zum nächtlichen Abruf)."
+        )
+        return
+    newer = tables[tables["newer_stand_available"]]
+    if len(newer):
+        st.warning(
+            f"Für {format_number(len(newer))} Tabelle(n) nennt das Portal einen neueren Stand als den geladenen: "
+            + ", ".join(newer["table_code"]) + ". Der nächste Abruf lädt ihn, sobald er gelingt."
+        )
+    st.write(
+        "Der nächtliche Abruf fragt je Tabelle zuerst den Stand im Portal ab und lädt nur Tabellen, deren Stand "
+        "sich geändert hat."
+    )
+    table = pd.DataFrame({
+        "Portal": tables["portal_id"].map(lambda p: PORTALS[p].name_de if p in PORTALS else p),
+        "Tabelle": tables["table_code"],
+        "Geladener Stand": tables["loaded_stand"].map(_when),
+        "Neuester Stand im Portal": tables["portal_stand"].map(_when),
+        "Letzter erfolgreicher Abruf (UTC)": tables["last_successful_pull_at"].map(_when),
+        "Letzte Prüfung (UTC)": tables["last_checked_at"].map(_when),
+        "Ergebnis": tables["last_outcome"],
+        "Hinweis": tables["last_message_de"].fillna(""),
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def rejected(rejected_files: pd.DataFrame) -> None:
@@ -159,6 +197,7 @@ def main() -> None:
         demo_banner()
     st.caption(f"Veröffentlicht am {pd.Timestamp(info['published_at']):%d.%m.%Y %H:%M} (UTC)")
     loaded_files(files)
+    freshness(serving.table_freshness())
     pipeline_runs(serving.pipeline_runs())
     rejected(serving.rejected_files())
     validation(serving.validation_results())

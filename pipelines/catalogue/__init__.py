@@ -36,6 +36,7 @@ class SourceSpec:
     pull: str | None
     verified: bool
     match: str | None = None
+    column_variables: tuple[str, ...] = ()
 
 
 def _tuple(value) -> tuple[str, ...]:
@@ -79,6 +80,7 @@ def source_catalogue() -> dict[str, SourceSpec]:
             **entry,
             "measures": tuple(_measure(entry["id"], item) for item in entry.get("measures") or []),
             "dimensions": tuple(_dimension(entry["id"], item) for item in entry.get("dimensions") or []),
+            "column_variables": _tuple(entry.get("column_variables")),
         })
         if spec.family not in FAMILIES or spec.format not in FORMATS:
             raise ValueError(f"catalogue entry {spec.id}: unknown family {spec.family!r} or format {spec.format!r}")

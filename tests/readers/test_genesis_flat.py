@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from pipelines.readers.errors import ReaderError
-from pipelines.readers.genesis_flat import is_genesis_flat, read_genesis_flat
+from pipelines.readers.genesis_flat import is_genesis_flat, is_genesis_flat_zip, read_genesis_flat, unzip_genesis_flat
 from pipelines.readers.genesis_table import GenesisCell, GenesisTable, is_genesis_table, read_genesis_table
 
 # The real downloads live next to the repository, never inside it (see shared/fixtures/real/PROVENANCE.md).
@@ -380,3 +382,125 @@ def test_unterminated_quote() -> None:
         read_genesis_flat(build(text))
     assert caught.value.line == 2
     assert "Anführungszeichen" in caught.value.message_de
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# GENESIS 5 layout (the web service's ffcsv since 2025) and its ZIP; real answers are replayed in test_genesis_pull.py
+
+G5_HEADER = (
+    "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;"
+    "1_variable_attribute_code;1_variable_attribute_label;2_variable_code;2_variable_label;2_variable_attribute_code;"
+    "2_variable_attribute_label;3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;"
+    "value;value_unit;value_variable_code;value_variable_label"
+)
+G5_PREFIX = "12411;Fortschreibung des Bevölkerungsstandes;STAG;Stichtag;2024-12-31;KREISE;Kreise und kreisfreie Städte"
+G5 = (
+    f"{G5_HEADER}\n"
+    f"{G5_PREFIX};05966;Olpe, Kreis;GES;Geschlecht;;Insgesamt;ALTX20;Altersgruppen;ALT000B03;unter 3 Jahre;3301;"
+    "Anzahl;BEVSTD;Bevölkerungsstand\n"
+    f"{G5_PREFIX};05966;Olpe, Kreis;GES;Geschlecht;GESM;männlich;ALTX20;Altersgruppen;ALT000B03;unter 3 Jahre;1702;"
+    "Anzahl;BEVSTD;Bevölkerungsstand\n"
+    f"{G5_PREFIX};05966;Olpe, Kreis;GES;Geschlecht;GESM;männlich;ALTX20;Altersgruppen;;Insgesamt;66427;"
+    "Anzahl;BEVSTD;Bevölkerungsstand\n"
+    f"{G5_PREFIX};05354;Aachen, Kreis;GES;Geschlecht;;Insgesamt;ALTX20;Altersgruppen;;Insgesamt;-;"
+    "Anzahl;BEVSTD;Bevölkerungsstand\n"
+)
+
+
+def zipped(data: bytes, name: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_genesis5_column_variables_form_the_measure_and_the_rest_stays_dimensions() -> None:
+    table = read_genesis_flat(build(G5, encoding="utf-8", bom=True), table_code="12411-02-03-4",
+                              column_variables=["GES"])
+    assert (table.table_code, table.title, table.encoding, table.stand) == (
+        "12411-02-03-4", "Fortschreibung des Bevölkerungsstandes", "utf-8", None)
+    first, men, men_total, aachen = table.cells
+    assert (first.period, first.region_code, first.level, first.measure, first.unit, first.dimensions) == (
+        "31.12.2024", "05966", "Kreis", "Bevölkerungsstand | Insgesamt", "Anzahl", ("ALT000B03", "unter 3 Jahre"))
+    assert first.measure_levels == ("Bevölkerungsstand", "Insgesamt") and table.dimension_pairs
+    assert (men.measure, men.value, men.column, men.line) == ("Bevölkerungsstand | männlich", 1702.0, 18, 3)
+    assert (men_total.dimensions, men_total.value) == (("", "Insgesamt"), 66427.0)
+    assert (aachen.value, aachen.flag, aachen.raw) == (0.0, "-", "-")
+
+
+def test_genesis5_without_column_variables_keeps_every_variable_as_a_dimension() -> None:
+    table = read_genesis_flat(build(G5, encoding="utf-8"), table_code="12411-02-03-4")
+    assert table.cells[1].measure == "Bevölkerungsstand"
+    assert table.cells[1].dimensions == ("GESM", "männlich", "ALT000B03", "unter 3 Jahre")
+
+
+def test_genesis5_csv_without_its_zip_names_no_table() -> None:
+    with pytest.raises(ReaderError) as excinfo:
+        read_genesis_flat(build(G5, encoding="utf-8", bom=True))
+    assert "ZIP-Archiv" in excinfo.value.message_de and "unverändert" in excinfo.value.message_de
+
+
+def test_genesis5_zip_gives_the_table_code_from_the_member_name() -> None:
+    data = zipped(build(G5, encoding="utf-8", bom=True), "12411-02-03-4_1773175772751_de_flat.csv")
+    assert is_genesis_flat_zip(data) and not is_genesis_flat(data)
+    code, content = unzip_genesis_flat(data)
+    assert code == "12411-02-03-4" and content.startswith(b"\xef\xbb\xbfstatistics_code")
+    # a job's result file has no language in its name
+    assert unzip_genesis_flat(zipped(b"x", "12531-0043_175879554_flat.csv"))[0] == "12531-0043"
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        ({"12411-02-03-4_1773175772751_de_flat.csv": b"a", "readme.txt": b"b"}, "nicht genau eine"),
+        ({"tabelle.csv": b"a"}, "nicht genau eine"),
+    ],
+)
+def test_zip_without_exactly_one_flat_member_is_refused(members: dict, expected: str) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    with pytest.raises(ReaderError) as excinfo:
+        unzip_genesis_flat(buffer.getvalue())
+    assert expected in excinfo.value.message_de
+
+
+def test_truncated_zip_is_recognised_and_refused_clearly() -> None:
+    data = zipped(build(G5, encoding="utf-8"), "12411-02-03-4_1773175772751_de_flat.csv")[:-30]
+    assert is_genesis_flat_zip(data)
+    with pytest.raises(ReaderError) as excinfo:
+        unzip_genesis_flat(data)
+    assert "beschädigt oder unvollständig" in excinfo.value.message_de
+
+
+def test_genesis5_periods_as_the_table_csv_writes_them() -> None:
+    text = G5.replace("STAG;Stichtag;2024-12-31", "JAHR;Jahr;2023")
+    years = read_genesis_flat(build(text, encoding="utf-8"), table_code="x")
+    assert {c.period for c in years.cells} == {"2023"}
+    school = read_genesis_flat(build(G5.replace("2024-12-31", "2023/24"), encoding="utf-8"), table_code="x")
+    assert {c.period for c in school.cells} == {"2023/24"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (";value_unit;", ";einheit;", "»einheit« ist unbekannt"),
+        (";value;", ";wert;", "»wert« ist unbekannt"),
+        (";3_variable_attribute_label;", ";", "fehlt die Spalte »3_variable_attribute_label«"),
+    ],
+)
+def test_genesis5_changed_header(old: str, new: str, expected: str) -> None:
+    header, rest = G5.split("\n", 1)
+    changed = header.replace(old, new, 1) + "\n" + rest
+    with pytest.raises(ReaderError) as excinfo:
+        read_genesis_flat(build(changed, encoding="utf-8"), table_code="x")
+    assert expected in excinfo.value.message_de
+
+
+def test_genesis5_decimal_point_only_in_the_genesis5_layout() -> None:
+    english = G5.replace(";3301;", ";12.5;")
+    assert read_genesis_flat(build(english, encoding="utf-8"), table_code="x").cells[0].value == 12.5
+    legacy = SMALL.replace(";41037613;", ";41.037;")
+    with pytest.raises(ReaderError):
+        read_genesis_flat(build(legacy))  # an older file with '41.037' was re-saved with a thousands separator

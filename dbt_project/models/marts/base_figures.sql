@@ -29,6 +29,7 @@ figures as (
         'bevoelkerung' as figure_id, 'insgesamt' as group_id, ags, year, period_label, population as value, flag,
         false as summed_rounded_parts, source_table, source_stand, source_file, is_synthetic
     from population
+    where not summed_exact_parts  -- a Land or RB summed from a Kreise-only download is no published figure
     union all
     select
         'bevoelkerung_nach_nationalitaet', nationality, ags, year, period_label, population, flag,

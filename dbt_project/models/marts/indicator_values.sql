@@ -31,7 +31,11 @@ auslaenderanteil as (
         -- AZR counts are published rounded to multiples of 5 since 2016
         foreigners.year >= 2016 as is_rounded,
         false as is_estimated,
-        case when foreigners.summed_rounded_parts then 'sum_of_rounded_parts' else 'source_total' end as aggregation,
+        case
+            when foreigners.summed_rounded_parts then 'sum_of_rounded_parts'
+            when population.summed_exact_parts then 'sum_of_exact_parts'  -- Land / RB from a Kreise-only download
+            else 'source_total'
+        end as aggregation,
         foreigners.summed_rounded_parts as numerator_summed_rounded_parts,
         foreigners.source_table as numerator_source_table,
         foreigners.source_stand as numerator_stand,

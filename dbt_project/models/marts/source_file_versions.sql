@@ -2,8 +2,18 @@
 -- For the same table and period the file with the newest Stand wins (int_genesis_cells_current applies the same
 -- rule); a file that replaced an older one is a revision, a file replaced by a newer Stand is superseded. Older
 -- versions stay in the raw tables and in the archive.
-with files as (
-    select * from {{ source('raw', 'source_files') }}
+-- A pulled flat file has no Stand line: its Stand is the one the portal's metadata stated when it was pulled.
+with pulled_stands as (
+    select file_sha256, max(portal_stand) as portal_stand
+    from {{ ref('stg_genesis__pulls') }}
+    where file_sha256 is not null
+    group by file_sha256
+),
+
+files as (
+    select raw_files.* replace (coalesce(raw_files.stand, pulled_stands.portal_stand) as stand)
+    from {{ source('raw', 'source_files') }} as raw_files
+    left join pulled_stands on pulled_stands.file_sha256 = raw_files.sha256
 ),
 
 file_periods as (

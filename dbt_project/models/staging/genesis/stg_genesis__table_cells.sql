@@ -3,6 +3,7 @@
 -- measure_id and dimension_ids are the catalogue's ids that landing recognised by meaning
 -- (pipelines/catalogue/sources.yml, docs/recognition.md); a column no measure of the catalogue describes has no
 -- measure_id and is left out here (it stays in raw.genesis_table_cells).
+-- A pulled flat file has no Stand line: its Stand is the one the portal's metadata stated when it was pulled.
 with cells as (
     select * from {{ source('raw', 'genesis_table_cells') }}
     where measure_id is not null
@@ -10,11 +11,18 @@ with cells as (
 
 files as (
     select sha256, file_name, loaded_at, is_synthetic from {{ source('raw', 'source_files') }}
+),
+
+pulled_stands as (
+    select file_sha256, max(portal_stand) as portal_stand
+    from {{ ref('stg_genesis__pulls') }}
+    where file_sha256 is not null
+    group by file_sha256
 )
 
 select
     cells.table_code,
-    cells.stand,
+    coalesce(cells.stand, pulled_stands.portal_stand) as stand,
     cells.period as period_label,
     cast(
         case
@@ -40,3 +48,4 @@ select
     files.is_synthetic
 from cells
 inner join files on files.sha256 = cells.file_sha256
+left join pulled_stands on pulled_stands.file_sha256 = cells.file_sha256
