@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipelines.config import Settings
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
+from pipelines.progress import report_progress
 from pipelines.readers.errors import ReaderError
 from pipelines.templates.spec import template_specs
 
@@ -180,7 +181,9 @@ def land_inbox(settings: Settings) -> LandingReport:
     try:
         candidates: list[_Candidate] = []
         seen: set[str] = set()
-        for path in inbox_files(settings.inbox_dir):
+        waiting = inbox_files(settings.inbox_dir)
+        for number, path in enumerate(waiting, start=1):
+            report_progress("land", number, len(waiting))
             relative_name = str(path.relative_to(settings.inbox_dir))
             data = path.read_bytes()
             sha256 = hashlib.sha256(data).hexdigest()
