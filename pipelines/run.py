@@ -173,7 +173,8 @@ class Display(logging.Handler):
         progress_logger.setLevel(logging.DEBUG)
         progress_logger.propagate = False  # counts for the display, not for the log file
         progress_logger.addHandler(self)
-        self.progress.start()
+        if self.console.is_terminal:  # bars only for a person watching, not in a log or a pipe
+            self.progress.start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -182,7 +183,7 @@ class Display(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         step = getattr(record, "step", None)
-        if step not in self.STEPS:
+        if step not in self.STEPS or not self.console.is_terminal:
             return
         if step not in self.tasks:
             description, unit = self.STEPS[step]
@@ -227,22 +228,22 @@ def _materializations(result) -> dict[str, dict]:
 
 
 def _failure_reasons(result) -> list[str]:
-    """German reasons of a failed run: a step's own German message, failed checks, failed dbt nodes."""
+    """German reasons of a failed run: failed checks and dbt tests, a step's own German message (e.g. a broken
+    standards catalogue), else which step broke; the exact error is in the log file."""
     reasons = []
     for event in result.all_events:
-        if event.is_step_failure:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+            evaluation = event.event_specific_data
+            reasons.append(f"Prüfung »{evaluation.check_name}« für {evaluation.asset_key.to_user_string()} "
+                           "nicht bestanden.")
+        elif event.is_step_failure:
             user = event.step_failure_data.user_failure_data
-            if user is not None and user.description:
+            if event.step_key == "integrationsmonitor_dbt_assets":
+                reasons.append("dbt ist mit Fehlern beendet: ein Modell oder ein Datentest ist fehlgeschlagen.")
+            elif user is not None and user.description:
                 reasons.append(user.description)
             else:
-                error = event.step_failure_data.error
-                reasons.append(f"Schritt »{event.step_key}« ist mit einem Fehler abgebrochen"
-                               + (f": {error.message.strip().splitlines()[0]}" if error and error.message else "."))
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                reasons.append(f"Prüfung »{evaluation.check_name}« für {evaluation.asset_key.to_user_string()} "
-                               "nicht bestanden.")
+                reasons.append(f"Der Schritt »{event.step_key}« ist mit einem Fehler abgebrochen.")
     return reasons or ["Ein Schritt ist nicht gelaufen."]
 
 
