@@ -168,14 +168,23 @@ def land_inbox_files(context: AssetExecutionContext):
     )
     for key in (RAW_BA, RAW_FILES, RAW_REJECTED, *RAW_TEMPLATES.values()):
         yield MaterializeResult(asset_key=key)
-    # The blocking checks run the validation suites over the rows, as written, of every file not checked before
-    # (this run's files, and those of a run killed before its check), and render the Data Docs the dashboard links.
-    from pipelines.validation import mark_files_checked, validate_loaded_data
+    # The blocking checks: the new files' validation at landing (their rows are written exactly as validated), and
+    # the suites over the rows as written of every file that has not passed yet (a run killed before it marked its
+    # files, a file beside a rejected one); together the Data Docs the dashboard links.
+    from pipelines.validation import (
+        build_data_docs, docs_dir, mark_files_checked, rows_checked, validate_loaded_data,
+    )
 
-    results, records, checked = validate_loaded_data(settings, everything=context.run.tags.get(FULL_RUN_TAG) == "true")
+    record_validation_results(settings, report.validation_records)
+    mark_files_checked(settings, report.validated)
+    results, records, checked = validate_loaded_data(
+        settings, everything=context.run.tags.get(FULL_RUN_TAG) == "true", keep_docs=bool(report.validation_records))
     record_validation_results(settings, records)
     if all(result["passed"] for result in results.values()):
         mark_files_checked(settings, checked)
+    if report.validation_records or records:
+        build_data_docs(docs_dir(settings))
+    validated_at_landing = rows_checked(report.validation_records)
     keys = {GENESIS_CELLS: RAW_CELLS, BA_CELLS: RAW_BA, **RAW_TEMPLATES}
     for table, result in results.items():
         yield AssetCheckResult(
@@ -183,7 +192,7 @@ def land_inbox_files(context: AssetExecutionContext):
             asset_key=keys[table],
             passed=result["passed"],
             metadata={
-                "rows_validated": result["rows_validated"],
+                "rows_validated": result["rows_validated"] + validated_at_landing.get(table, 0),
                 "failed": MetadataValue.json(result["failed"]),
                 "data_docs": result["data_docs"],
             },

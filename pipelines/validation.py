@@ -329,12 +329,17 @@ create table if not exists raw.checked_files (
 """
 
 
-def validate_loaded_data(settings: Settings, *, everything: bool = False) -> tuple[dict[str, dict], list[dict], list[str]]:
+def validate_loaded_data(
+    settings: Settings, *, everything: bool = False, keep_docs: bool = False
+) -> tuple[dict[str, dict], list[dict], list[str]]:
     """Run every raw table's suite, per source (GENESIS table code, BA table, template), with Data Docs, over the
-    rows of the loaded files that no blocking check has passed yet (raw.checked_files; everything=True: all files).
+    rows as written of the loaded files that have not passed a check yet (raw.checked_files; everything=True: all
+    files). keep_docs: add to the Data Docs of this run's landing instead of starting them anew.
 
-    Every rule holds per row or per file (the uniqueness keys include file_sha256), so the files passed before need
-    no second look: this checks what a run added, also the files of a run that was killed before its check.
+    Every rule holds per row or per file (the uniqueness keys include file_sha256), so a file that passed needs no
+    second look. Files pass when their validation at landing found nothing (the landing marks them); this check
+    covers the rest: files of a run killed before it marked them, files validated in a group with a rejected file,
+    and with everything=True all files.
     Returns per raw table {passed, rows_validated, failed, data_docs}, one record per expectation for
     raw.validation_results, and the sha256 of the files checked (for mark_files_checked once all passed)."""
     from datetime import datetime, timezone
@@ -362,8 +367,9 @@ def validate_loaded_data(settings: Settings, *, everything: bool = False) -> tup
         results = {table: {"passed": True, "rows_validated": 0, "failed": {}, "data_docs": str(site)}
                    for table in tables}
         if not unchecked:
-            return results, [], []  # nothing new: the Data Docs of the last check stay
-        reset_validation_store(site)
+            return results, [], []  # nothing to check: the Data Docs of the last check stay
+        if not keep_docs:
+            reset_validation_store(site)
         checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
         records: list[dict] = []
         connection.register("unchecked_files", pd.DataFrame({"sha256": unchecked}))
@@ -384,8 +390,16 @@ def validate_loaded_data(settings: Settings, *, everything: bool = False) -> tup
             results[table].update(passed=not failed, rows_validated=len(rows), failed=failed)
     finally:
         connection.close()
-    build_data_docs(site)
     return results, records, unchecked
+
+
+def rows_checked(records: list[dict]) -> dict[str, int]:
+    """Rows validated per raw table according to outcome records (one record per rule and source)."""
+    per_source = {(record["raw_table"], record["source_id"]): record["row_count"] for record in records}
+    totals: dict[str, int] = {}
+    for (table, _), rows in per_source.items():
+        totals[table] = totals.get(table, 0) + rows
+    return totals
 
 
 def mark_files_checked(settings: Settings, sha256s: list[str]) -> None:
