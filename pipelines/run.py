@@ -2,8 +2,8 @@
 history.
 
 `make pipeline` calls this; `make dagster` shows the same definitions and runs in the Dagster UI.
-- Nothing in the inbox, no GENESIS pull configured, the standards catalogue unchanged and the warehouse as the
-  snapshot was built from it: says so and ends without starting Dagster.
+- No GENESIS pull configured, the standards catalogue unchanged, the warehouse as the snapshot was built from it
+  and nothing in the inbox that is not loaded already: says so and ends without starting Dagster.
 - Otherwise `land_job` lands the inbox and checks the new files, then `transform_job` builds the dbt models
   downstream of what changed and publishes; nothing changed after landing: no dbt, the snapshot stays untouched.
 - `--full`: check every loaded file again and rebuild every model.
@@ -292,19 +292,26 @@ def _pull_configured() -> bool:
     return any(credentials(portal) for portal in PORTALS.values())
 
 
-def _nothing_to_do(settings: Settings) -> bool:
-    """True when a run could change nothing: checked before Dagster is even loaded."""
+def _nothing_to_do(settings: Settings, display: Display) -> bool:
+    """True when a run could change nothing: checked before Dagster is even loaded. Files in the inbox that are all
+    loaded already are taken out of it, as the landing would."""
     from pipelines.incremental import detect_changes, standards_file_changed
-    from pipelines.landing import inbox_files
+    from pipelines.landing import remove_already_loaded
 
-    if inbox_files(settings.inbox_dir) or _pull_configured() or standards_file_changed(settings):
+    if _pull_configured() or standards_file_changed(settings) or not detect_changes(settings).nothing:
         return False
-    return detect_changes(settings).nothing
+    again = remove_already_loaded(settings)
+    if again is None:
+        return False
+    if again:
+        display.done(f"{_count(len(again), 'Datei war', 'Dateien waren')} schon geladen (gleicher Inhalt) und "
+                     "wurden aus dem Posteingang genommen.")
+    return True
 
 
 def run_pipeline(settings: Settings, display: Display, *, full: bool) -> bool:
-    if not full and _nothing_to_do(settings):
-        display.done("Nichts Neues: Posteingang leer, Standards unverändert, die veröffentlichten Daten sind aktuell.")
+    if not full and _nothing_to_do(settings, display):
+        display.done("Nichts Neues: Standards unverändert, die veröffentlichten Daten sind aktuell.")
         return True
     from pipelines.landing import inbox_files
 
