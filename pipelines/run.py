@@ -238,10 +238,10 @@ def _failure_reasons(result) -> list[str]:
                            "nicht bestanden.")
         elif event.is_step_failure:
             user = event.step_failure_data.user_failure_data
-            if event.step_key == "integrationsmonitor_dbt_assets":
-                reasons.append("dbt ist mit Fehlern beendet: ein Modell oder ein Datentest ist fehlgeschlagen.")
-            elif user is not None and user.description:
+            if user is not None and user.description and event.step_key != "integrationsmonitor_dbt_assets":
                 reasons.append(user.description)
+            elif event.step_key == "integrationsmonitor_dbt_assets":
+                reasons.append("dbt ist mit Fehlern beendet: ein Modell oder ein Datentest ist fehlgeschlagen.")
             else:
                 reasons.append(f"Der Schritt »{event.step_key}« ist mit einem Fehler abgebrochen.")
     return reasons or ["Ein Schritt ist nicht gelaufen."]
