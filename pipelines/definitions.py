@@ -1,13 +1,20 @@
 """The Dagster code location: pull -> land -> check -> dbt -> publish, as one asset graph (plus the KI standards
 catalogue, validated and written to the warehouse before dbt).
 
+Runs come in two jobs so that a run does only what changed: `land_job` (pull, land, check, standards), then
+`transform_job` on the assets downstream of the raw tables that differ from what the published snapshot was built
+from (pipelines/incremental.py, `transform_selection`); with nothing changed it does not run at all.
+`full_pipeline` (everything) stays for a manual full rebuild from the Dagster UI.
+
 Every asset that writes the warehouse runs in the concurrency pool "warehouse" (limit 1, set in the instance's
 dagster.yaml by pipelines/run.py): DuckDB allows a single writer and dbt-duckdb holds the lock for the whole
-`dbt build`. A sensor starts the pipeline when files appear in the inbox; a schedule pulls the catalogue's tables
-from the GENESIS web service every night (when credentials are configured) and runs the pipeline.
+`dbt build`. A sensor starts `land_job` when files appear in the inbox; a schedule pulls the catalogue's tables
+from the GENESIS web service every night (when credentials are configured) with `land_job`; a second sensor starts
+`transform_job` when the warehouse differs from the published snapshot.
 """
 
 import hashlib
+import json
 import os
 import sys
 from datetime import date
@@ -18,6 +25,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetSelection,
     AssetSpec,
     DefaultScheduleStatus,
     DefaultSensorStatus,
@@ -25,6 +33,7 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
+    Output,
     RunRequest,
     ScheduleDefinition,
     SensorEvaluationContext,
@@ -41,7 +50,9 @@ from pipelines.catalogue import source_catalogue
 from pipelines.config import DBT_PROJECT_DIR, export_for_dbt, get_settings
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
 from pipelines.templates.spec import template_specs
+from pipelines.incremental import Changes, detect_changes
 from pipelines.landing import connect_warehouse, inbox_files, land_inbox, record_validation_results
+from pipelines.progress import report_progress
 from pipelines.publish import publish_snapshot
 
 WAREHOUSE_POOL = "warehouse"
@@ -58,6 +69,9 @@ RAW_FILES = AssetKey(["raw", "source_files"])
 RAW_REJECTED = AssetKey(["raw", "rejected_files"])
 RAW_CATALOGUE = AssetKey(["raw", "source_catalogue"])
 PULLED = AssetKey(["inbox", "genesis_pull"])
+SERVING = AssetKey(["serving_snapshot"])
+# Run tag of a full rebuild (`python -m pipelines.run --full`): check every loaded file again, build every model.
+FULL_RUN_TAG = "integrationsmonitor/full"
 
 # dagster-dbt calls the `dbt` executable: use the one installed next to this interpreter, so that
 # `.venv/bin/python -m pipelines.run` works without an activated virtual environment.
@@ -174,12 +188,23 @@ def land_inbox_files(context: AssetExecutionContext):
     )
     for key in (RAW_BA, RAW_FILES, RAW_REJECTED, RAW_CATALOGUE, *RAW_TEMPLATES.values()):
         yield MaterializeResult(asset_key=key)
-    # The blocking checks run the validation suites over everything loaded so far (not only this run's files),
-    # and render the Data Docs that the dashboard links.
-    from pipelines.validation import validate_loaded_data
+    # The blocking checks: the new files' validation at landing (their rows are written exactly as validated), and
+    # the suites over the rows as written of every file that has not passed yet (a run killed before it marked its
+    # files, a file beside a rejected one); together the Data Docs the dashboard links.
+    from pipelines.validation import (
+        build_data_docs, docs_dir, mark_files_checked, rows_checked, validate_loaded_data,
+    )
 
-    results, records = validate_loaded_data(settings)
+    record_validation_results(settings, report.validation_records)
+    mark_files_checked(settings, report.validated)
+    results, records, checked = validate_loaded_data(
+        settings, everything=context.run.tags.get(FULL_RUN_TAG) == "true", keep_docs=bool(report.validation_records))
     record_validation_results(settings, records)
+    if all(result["passed"] for result in results.values()):
+        mark_files_checked(settings, checked)
+    if report.validation_records or records:
+        build_data_docs(docs_dir(settings))
+    validated_at_landing = rows_checked(report.validation_records)
     keys = {GENESIS_CELLS: RAW_CELLS, BA_CELLS: RAW_BA, **RAW_TEMPLATES}
     for table, result in results.items():
         yield AssetCheckResult(
@@ -187,7 +212,7 @@ def land_inbox_files(context: AssetExecutionContext):
             asset_key=keys[table],
             passed=result["passed"],
             metadata={
-                "rows_validated": result["rows_validated"],
+                "rows_validated": result["rows_validated"] + validated_at_landing.get(table, 0),
                 "failed": MetadataValue.json(result["failed"]),
                 "data_docs": result["data_docs"],
             },
@@ -240,12 +265,22 @@ def raw_cells_have_lineage() -> AssetCheckResult:
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
 def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Builds the selected models and runs their data tests. dbt's unit tests test the SQL, not the data: they run in
+    `make test` (tests/test_dbt_unit_tests.py), not in every production run. One fixed target folder per warehouse
+    (IM_DATA_DIR/dbt), overwritten by each run, instead of dagster-dbt's new folder per run. When a check fails, the
+    German report names the failing checks and the loaded files whose rows failed them."""
     settings = get_settings()
     export_for_dbt(settings)
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    yield from invocation.stream()
+    models = len(context.selected_asset_keys)
+    built = 0
+    invocation = dbt.cli(["build", "--exclude", "resource_type:unit_test"], context=context,
+                         target_path=settings.data_dir / "dbt", raise_on_error=False)
+    for event in invocation.stream():
+        if isinstance(event, Output):
+            built += 1
+            report_progress("dbt", built, models)
+        yield event
     if not invocation.is_successful():
-        # the German report names the failing checks and the loaded files whose rows failed them
         from pipelines.dbt_failures import explain_dbt_failures
 
         raise Failure(description=explain_dbt_failures(invocation.target_path, settings.warehouse_path))
@@ -274,13 +309,50 @@ def serving_snapshot(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"path": str(settings.serving_path), **{f"rows_{k}": v for k, v in counts.items()}})
 
 
+LAND_SELECTION = AssetSelection.groups("pull", "land")
+TRANSFORM_SELECTION = AssetSelection.assets(integrationsmonitor_dbt_assets, serving_snapshot)
+
 full_pipeline = define_asset_job(
     "full_pipeline", selection="*", description="Pull (if configured), land the inbox, check, run dbt, publish."
 )
+land_job = define_asset_job(
+    "land_job", selection=LAND_SELECTION,
+    description="Pull (if configured), land the inbox, check the new files, load the KI standards catalogue.",
+)
+transform_job = define_asset_job(
+    "transform_job", selection=TRANSFORM_SELECTION,
+    description="dbt build and publish; launched on the assets downstream of what changed (transform_selection).",
+)
 
 
-@sensor(job=full_pipeline, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
-        description="Starts the pipeline when files are waiting in the inbox.")
+def _rebuild_roots(raw_table: str) -> list[str] | None:
+    """The models a change of this source table reaches, when its dbt source says so (meta `rebuild_on_change`)."""
+    for source in json.loads(dbt_project.manifest_path.read_text())["sources"].values():
+        if source["source_name"] == "raw" and source["name"] == raw_table:
+            return source.get("meta", {}).get("rebuild_on_change")
+    return None
+
+
+def transform_selection(changes: Changes) -> list[AssetKey]:
+    """The dbt models and the snapshot to rebuild for these changes: everything downstream of each changed raw
+    table (a table the snapshot copies directly, such as raw.rejected_files, reaches only the snapshot)."""
+    graph = defs.resolve_asset_graph()
+    transform = TRANSFORM_SELECTION.resolve(graph)
+    if changes.full:
+        return sorted(transform)
+    selected = {SERVING}
+    for table in changes.raw_tables:
+        roots = _rebuild_roots(table)
+        if roots:
+            keys = [get_asset_key_for_model([integrationsmonitor_dbt_assets], model) for model in roots]
+            selected |= AssetSelection.assets(*keys).downstream().resolve(graph)
+        elif AssetKey(["raw", table]) in graph.get_all_asset_keys():
+            selected |= AssetSelection.assets(AssetKey(["raw", table])).downstream().resolve(graph)
+    return sorted(selected & transform)
+
+
+@sensor(job=land_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+        description="Starts the landing when files are waiting in the inbox.")
 def inbox_sensor(context: SensorEvaluationContext):
     waiting = inbox_files(get_settings().inbox_dir)
     if not waiting:
@@ -292,9 +364,22 @@ def inbox_sensor(context: SensorEvaluationContext):
     return RunRequest(run_key=fingerprint, tags={"trigger": "inbox", "files": str(len(waiting))})
 
 
+@sensor(job=transform_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+        description="Starts dbt and publishing on what changed when the warehouse differs from the snapshot.")
+def changes_sensor(context: SensorEvaluationContext):
+    try:
+        changes = detect_changes(get_settings())
+    except Exception as error:  # noqa: BLE001 - a landing holds the warehouse: look again next time
+        return SkipReason(f"Lager gerade nicht lesbar ({error.__class__.__name__})")
+    if changes.nothing:
+        return SkipReason("Nichts Neues seit der letzten Veröffentlichung")
+    state = hashlib.sha256(json.dumps(changes.built_from, sort_keys=True).encode()).hexdigest()
+    return RunRequest(run_key=state, asset_selection=transform_selection(changes), tags={"trigger": "changes"})
+
+
 nightly_pull = ScheduleDefinition(
     name="nightly_pull_and_load",
-    job=full_pipeline,
+    job=land_job,
     cron_schedule="0 5 * * *",
     execution_timezone="Europe/Berlin",
     default_status=DefaultScheduleStatus.RUNNING,
@@ -307,8 +392,8 @@ nightly_pull = ScheduleDefinition(
 defs = Definitions(
     assets=[genesis_pull, land_inbox_files, ki_standards_catalogue, integrationsmonitor_dbt_assets, serving_snapshot],
     asset_checks=[raw_cells_have_lineage],
-    jobs=[full_pipeline],
-    sensors=[inbox_sensor],
+    jobs=[full_pipeline, land_job, transform_job],
+    sensors=[inbox_sensor, changes_sensor],
     schedules=[nightly_pull],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
 )

@@ -14,8 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +30,7 @@ from pipelines.catalogue import CATALOGUE_PATH, source_catalogue
 from pipelines.config import Settings
 from pipelines.pull.freshness import PULL_DDL
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
+from pipelines.progress import report_progress
 from pipelines.readers.errors import ReaderError
 from pipelines.templates.spec import template_specs
 
@@ -160,6 +164,8 @@ class LandingReport:
     rejected: list[str] = field(default_factory=list)
     relabelled: list[str] = field(default_factory=list)  # re-read from the archive under a changed catalogue
     rows_written: int = 0
+    validated: list[str] = field(default_factory=list)  # sha256 of loaded files whose validation at landing passed
+    validation_records: list[dict] = field(default_factory=list)  # the outcomes of that validation, per rule
 
 
 @dataclass
@@ -191,6 +197,30 @@ alter table raw.genesis_table_cells add column if not exists dimension_ids varch
 alter table raw.ba_cells add column if not exists measure_id varchar;
 alter table raw.source_files add column if not exists recognised_with varchar;
 """
+
+
+def remove_already_loaded(settings: Settings) -> list[str] | None:
+    """When every file in the inbox is already loaded (the same sha256), take them out of the inbox, as landing
+    would, and return their names; otherwise change nothing and return None. Lets a run with nothing new end
+    before Dagster is even started."""
+    waiting = inbox_files(settings.inbox_dir)
+    if not waiting or not settings.warehouse_path.exists():
+        return [] if not waiting else None
+    connection = connect_warehouse(settings, read_only=True)
+    try:
+        loaded = {sha for (sha,) in connection.execute("select sha256 from raw.source_files").fetchall()}
+    finally:
+        connection.close()
+    hashes = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in waiting}
+    if not set(hashes.values()) <= loaded:
+        return None
+    names = []
+    for path, sha256 in hashes.items():
+        relative_name = str(path.relative_to(settings.inbox_dir))
+        log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
+        path.unlink()
+        names.append(relative_name)
+    return names
 
 
 def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -299,6 +329,7 @@ def land_inbox(settings: Settings) -> LandingReport:
         report.relabelled = relabel_landed_files(settings, connection)
         candidates: list[_Candidate] = []
         seen: set[str] = set()
+        new_files: list[tuple[Path, str, bytes, str]] = []
         for path in inbox_files(settings.inbox_dir):
             relative_name = str(path.relative_to(settings.inbox_dir))
             data = path.read_bytes()
@@ -309,16 +340,18 @@ def land_inbox(settings: Settings) -> LandingReport:
                 path.unlink()
                 report.already_loaded.append(relative_name)
                 continue
-            try:
-                extract = parse_extract(data)
-            except ReaderError as error:
-                _quarantine(connection, settings, path, sha256, error)
+            seen.add(sha256)
+            new_files.append((path, relative_name, data, sha256))
+        parsed = _parse_all([data for _, _, data, _ in new_files])
+        for number, ((path, relative_name, data, sha256), extract) in enumerate(zip(new_files, parsed), start=1):
+            report_progress("land", number, len(new_files))
+            if isinstance(extract, ReaderError):
+                _quarantine(connection, settings, path, sha256, extract)
                 report.rejected.append(relative_name)
                 continue
-            seen.add(sha256)
             candidates.append(_Candidate(path, relative_name, data, sha256, extract))
 
-        failures = _validate(candidates)
+        failures, report.validation_records, validated = _validate(settings, candidates)
         accepted: list[_Candidate] = []
         for candidate in candidates:
             error = failures.get(candidate.sha256)
@@ -331,10 +364,46 @@ def land_inbox(settings: Settings) -> LandingReport:
             batch = accepted[start:start + COMMIT_BATCH_FILES]
             _commit(connection, settings, batch)
             report.loaded += [candidate.relative_name for candidate in batch]
+            report.validated += [candidate.sha256 for candidate in batch if candidate.sha256 in validated]
             report.rows_written += sum(candidate.extract.row_count for candidate in batch)
     finally:
         connection.close()
     return report
+
+
+# Reading is CPU-bound Python (the readers check every cell): with many new files (a first load) it is spread over
+# the cores in worker processes; a few files are read in this process, which costs no process start.
+PARALLEL_PARSE_MIN_FILES = 64
+PARALLEL_PARSE_MAX_WORKERS = 4
+
+
+def _parse_all(contents: list[bytes]) -> Iterator[Extract | ReaderError]:
+    """parse_extract of every file's bytes, in order; a file that cannot be read gives its ReaderError."""
+    workers = min(os.cpu_count() or 1, PARALLEL_PARSE_MAX_WORKERS)
+    if len(contents) < PARALLEL_PARSE_MIN_FILES or workers < 2:
+        for data in contents:
+            yield _error_from_fields(_parse_or_error(data))
+        return
+    # spawn, not fork: the parent runs Dagster's threads, and a forked copy of a held lock never comes free
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for outcome in pool.map(_parse_or_error, contents, chunksize=8):
+            yield _error_from_fields(outcome)
+
+
+def _parse_or_error(data: bytes) -> Extract | tuple:
+    """In a worker: the extract, or the fields of its ReaderError (an exception with keyword arguments does not
+    survive pickling)."""
+    try:
+        return parse_extract(data)
+    except ReaderError as error:
+        return (error.message_de, error.detail, error.line, error.column, error.value)
+
+
+def _error_from_fields(outcome: Extract | tuple) -> Extract | ReaderError:
+    if isinstance(outcome, tuple):
+        message_de, detail, line, column, value = outcome
+        return ReaderError(message_de, detail, line=line, column=column, value=value)
+    return outcome
 
 
 def record_validation_results(settings: Settings, records: list[dict]) -> None:
@@ -350,23 +419,38 @@ def record_validation_results(settings: Settings, records: list[dict]) -> None:
         connection.close()
 
 
-def _validate(candidates: list[_Candidate]) -> dict[str, ReaderError]:
-    """Run each source's suite once over the rows of all its new files; the first violation per file rejects it."""
-    from pipelines.validation import run_suite, suite_for
+def _validate(settings: Settings, candidates: list[_Candidate]) -> tuple[dict[str, ReaderError], list[dict], set[str]]:
+    """Run each source's suite once over the rows of all its new files, with Data Docs; the first violation per file
+    rejects it. Returns the failures, the outcome records of the groups without a violation (for
+    raw.validation_results) and the sha256 of the files whose every group passed: their rows are written exactly as
+    validated here, so the blocking check need not validate them again (pipelines/validation.py)."""
+    from datetime import datetime, timezone
 
+    from pipelines.validation import docs_dir, reset_validation_store, run_suite, suite_for
 
     failures: dict[str, ReaderError] = {}
+    records: list[dict] = []
+    failed_groups: set[str] = set()
     groups: dict[tuple[str, str], list[_Candidate]] = {}
     for candidate in candidates:
         for raw_table in candidate.extract.frames:
             groups.setdefault((raw_table, candidate.extract.source.id), []).append(candidate)
+    if groups:
+        reset_validation_store(docs_dir(settings))  # the Data Docs show the latest check: this one
+    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
     for (raw_table, source_id), members in sorted(groups.items()):
         build_frames, rules = suite_for(raw_table)
         rows = pd.concat(
             [member.extract.frames[raw_table].assign(file_sha256=member.sha256) for member in members],
             ignore_index=True,
         )
-        result = run_suite(f"{raw_table}.{source_id}.landing", rules, build_frames(rows, members[0].extract.source))
+        result = run_suite(f"{raw_table}.{source_id}", rules, build_frames(rows, members[0].extract.source),
+                           docs_dir=docs_dir(settings))
+        if result.success:
+            records += [{"checked_at": checked_at, "raw_table": raw_table, "source_id": source_id,
+                         "row_count": len(rows), **outcome} for outcome in result.outcomes]
+        else:
+            failed_groups.update(member.sha256 for member in members)
         for violation in result.violations:
             if violation.file_sha256 not in failures:
                 failures[violation.file_sha256] = ReaderError(
@@ -377,7 +461,7 @@ def _validate(candidates: list[_Candidate]) -> dict[str, ReaderError]:
                     column=violation.column,
                     value=violation.value,
                 )
-    return failures
+    return failures, records, {candidate.sha256 for candidate in candidates} - failed_groups
 
 
 def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, batch: list[_Candidate]) -> None:

@@ -7,6 +7,7 @@ that has the old file open keeps reading the old version; the next query opens t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import datetime, timezone
@@ -14,6 +15,7 @@ from datetime import datetime, timezone
 import duckdb
 
 from pipelines.config import Settings
+from pipelines.incremental import current_fingerprint
 
 # Every table the dashboard may read, and the warehouse query that fills it.
 SERVING_TABLES: dict[str, str] = {
@@ -38,9 +40,11 @@ SERVING_TABLES: dict[str, str] = {
     "ki_standard_evaluations": (
         "select * from wh.marts.ki_standard_evaluations order by ki_ags, year, standard_order"
     ),
+    # Each run checks the files it loaded (pipelines/validation.py): per source and rule the latest outcome.
     "validation_results": (
         "select * exclude (frame) from wh.raw.validation_results "
-        "where checked_at = (select max(checked_at) from wh.raw.validation_results) order by raw_table, source_id"
+        "qualify row_number() over (partition by raw_table, source_id, frame, expectation, \"column\" "
+        "order by checked_at desc) = 1 order by raw_table, source_id"
     ),
     "rejected_files": (
         "select file_name, rejected_at, message_de, line, \"column\", value from wh.raw.rejected_files order by rejected_at"
@@ -49,10 +53,12 @@ SERVING_TABLES: dict[str, str] = {
 
 
 def publish_snapshot(settings: Settings) -> dict[str, int]:
-    """Copy the serving tables from the warehouse into a new file and rename it over the old snapshot.
+    """Copy the serving tables from the warehouse into a new file and rename it over the old snapshot, with the
+    fingerprint of the warehouse it was built from (pipelines/incremental.py: the next run compares with it).
 
     Returns the row count per table.
     """
+    built_from = current_fingerprint(settings)
     target = settings.serving_path
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
@@ -71,6 +77,9 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
             "(select count(*) from rejected_files) as rejected_file_count",
             [datetime.now(timezone.utc).replace(tzinfo=None)],
         )
+        # For the pipeline only (hashes of confidential rows): not in the dashboard's PUBLIC_TABLES, never shown.
+        connection.execute("create table build_state as select ? as built_from",
+                           [json.dumps(built_from, sort_keys=True)])
         connection.execute("detach wh")
         connection.execute("checkpoint")
     except Exception:

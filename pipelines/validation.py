@@ -3,9 +3,9 @@
 The same suites run twice:
 - in the landing step, on the rows of every new file (all new files of one source in one batch): a file with a
   failing row goes to quarantine with a German message that names line, column and value;
-- as blocking Dagster asset checks on the whole raw tables: a failure stops the run before dbt and publishing,
-  so the dashboard keeps the last good data. These runs also render GX Data Docs (HTML) under
-  IM_DATA_DIR/validation/.
+- as blocking Dagster asset checks on the rows as written to the warehouse, for every file that no check has passed
+  yet: a failure stops the run before dbt and publishing, so the dashboard keeps the last good data. These runs
+  also render GX Data Docs (HTML) under IM_DATA_DIR/validation/.
 
 Rules (DOMAIN.md §3.5, §3.6): known NRW region codes, non-negative counts, shares within 0-100, parts not above
 totals where the source is exact (not rounded), plausible period, no duplicate keys, required fields present.
@@ -321,10 +321,27 @@ def run_suite(
     return SuiteResult(name, not failed, violations, failed, outcomes)
 
 
-def validate_loaded_data(settings: Settings) -> tuple[dict[str, dict], list[dict]]:
-    """Run every raw table's suite over all loaded rows, per source (GENESIS table code, BA table, template),
-    with Data Docs. Returns per raw table {passed, rows_validated, failed, data_docs}, and one record per
-    expectation for raw.validation_results."""
+CHECKED_FILES_DDL = """
+create table if not exists raw.checked_files (
+    sha256      varchar primary key,
+    checked_at  timestamp not null
+);
+"""
+
+
+def validate_loaded_data(
+    settings: Settings, *, everything: bool = False, keep_docs: bool = False
+) -> tuple[dict[str, dict], list[dict], list[str]]:
+    """Run every raw table's suite, per source (GENESIS table code, BA table, template), with Data Docs, over the
+    rows as written of the loaded files that have not passed a check yet (raw.checked_files; everything=True: all
+    files). keep_docs: add to the Data Docs of this run's landing instead of starting them anew.
+
+    Every rule holds per row or per file (the uniqueness keys include file_sha256), so a file that passed needs no
+    second look. Files pass when their validation at landing found nothing (the landing marks them); this check
+    covers the rest: files of a run killed before it marked them, files validated in a group with a rejected file,
+    and with everything=True all files.
+    Returns per raw table {passed, rows_validated, failed, data_docs}, one record per expectation for
+    raw.validation_results, and the sha256 of the files checked (for mark_files_checked once all passed)."""
     from datetime import datetime, timezone
 
     from pipelines.catalogue import source_catalogue
@@ -338,15 +355,27 @@ def validate_loaded_data(settings: Settings) -> tuple[dict[str, dict], list[dict
         template_table(template.id, sheet.name): (None, template.id)
         for template in template_specs().values() for sheet in template.sheets
     })
-    site = docs_dir(settings)
-    reset_validation_store(site)
-    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    results: dict[str, dict] = {}
-    records: list[dict] = []
-    connection = connect_warehouse(settings, read_only=True)
+    connection = connect_warehouse(settings)
     try:
+        connection.execute(CHECKED_FILES_DDL)
+        unchecked = [sha for (sha,) in connection.execute(
+            "select sha256 from raw.source_files"
+            + ("" if everything else " where sha256 not in (select sha256 from raw.checked_files)")
+            + " order by sha256"
+        ).fetchall()]
+        site = docs_dir(settings)
+        results = {table: {"passed": True, "rows_validated": 0, "failed": {}, "data_docs": str(site)}
+                   for table in tables}
+        if not unchecked:
+            return results, [], []  # nothing to check: the Data Docs of the last check stay
+        if not keep_docs:
+            reset_validation_store(site)
+        checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        records: list[dict] = []
+        connection.register("unchecked_files", pd.DataFrame({"sha256": unchecked}))
         for table, (source_column, table_source) in tables.items():
-            rows = connection.execute(f"select * from raw.{table}").df()
+            rows = connection.execute(
+                f"select * from raw.{table} where file_sha256 in (select sha256 from unchecked_files)").df()
             build, rules = suite_for(table)
             groups = rows.groupby(source_column) if source_column and len(rows) else [(table_source, rows)]
             failed: dict[str, list[str]] = {}
@@ -358,12 +387,39 @@ def validate_loaded_data(settings: Settings) -> tuple[dict[str, dict], list[dict
                              "row_count": len(part), **outcome} for outcome in result.outcomes]
                 if not result.success:
                     failed[source] = result.failed_expectations
-            results[table] = {"passed": not failed, "rows_validated": len(rows), "failed": failed,
-                              "data_docs": str(site)}
+            results[table].update(passed=not failed, rows_validated=len(rows), failed=failed)
     finally:
         connection.close()
-    build_data_docs(site)
-    return results, records
+    return results, records, unchecked
+
+
+def rows_checked(records: list[dict]) -> dict[str, int]:
+    """Rows validated per raw table according to outcome records (one record per rule and source)."""
+    per_source = {(record["raw_table"], record["source_id"]): record["row_count"] for record in records}
+    totals: dict[str, int] = {}
+    for (table, _), rows in per_source.items():
+        totals[table] = totals.get(table, 0) + rows
+    return totals
+
+
+def mark_files_checked(settings: Settings, sha256s: list[str]) -> None:
+    """Remember the files whose rows passed the blocking checks: later runs do not check them again."""
+    from datetime import datetime, timezone
+
+    from pipelines.landing import connect_warehouse
+
+    if not sha256s:
+        return
+    connection = connect_warehouse(settings)
+    try:
+        connection.execute(CHECKED_FILES_DDL)
+        connection.register("passed_files", pd.DataFrame({"sha256": sha256s}))
+        connection.execute(
+            "insert or replace into raw.checked_files select sha256, ? from passed_files",
+            [datetime.now(timezone.utc).replace(tzinfo=None)],
+        )
+    finally:
+        connection.close()
 
 
 def reset_validation_store(docs_dir: Path) -> None:

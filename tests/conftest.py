@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -52,9 +54,10 @@ class PipelineWorkspace:
     def env(self) -> dict[str, str]:
         return {**os.environ, "IM_SOURCES_DIR": str(self.sources_dir), "IM_DATA_DIR": str(self.data_dir)}
 
-    def run_pipeline(self, *, check: bool = True) -> subprocess.CompletedProcess:
+    def run_pipeline(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [sys.executable, "-m", "pipelines.run"], cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True
+            [sys.executable, "-m", "pipelines.run", *args], cwd=PROJECT_ROOT, env=self.env(), capture_output=True,
+            text=True,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"pipeline failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}")
@@ -72,6 +75,21 @@ class PipelineWorkspace:
         connection = duckdb.connect(str(self.serving_path), read_only=True)
         try:
             return connection.execute(sql, params or []).df()
+        finally:
+            connection.close()
+
+    def copy_to(self, root: Path) -> PipelineWorkspace:
+        """A copy of this workspace (sources and data) under root, for a test that changes it."""
+        copy = PipelineWorkspace(sources_dir=root / "sources", data_dir=root / "data")
+        shutil.copytree(self.sources_dir, copy.sources_dir)
+        shutil.copytree(self.data_dir, copy.data_dir)
+        return copy
+
+    def dagster_jobs(self) -> list[str]:
+        """The job of every run in Dagster's run history, oldest first."""
+        connection = sqlite3.connect(f"file:{self.data_dir / 'dagster' / 'history' / 'runs.db'}?mode=ro", uri=True)
+        try:
+            return [job for (job,) in connection.execute("select pipeline_name from runs order by id")]
         finally:
             connection.close()
 

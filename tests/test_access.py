@@ -320,7 +320,7 @@ def _internal_markers(served) -> list[str]:
         "select min(file_name) from source_files group by family union select max(file_name) from source_files "
         "group by family union select file_name from rejected_files")]
     assert any(name.startswith("demo_schulamt") for name in names)
-    return ["demo_", "demo_schulamt", "demo_jugendamt", "demo_ki_jahresbericht", "full_pipeline", *names]
+    return ["demo_", "demo_schulamt", "demo_jugendamt", "demo_ki_jahresbericht", "transform_job", *names]
 
 
 def _page(page: str, app: AppTest | None = None) -> AppTest:
@@ -415,7 +415,7 @@ def test_signed_in_roles_see_the_data_page(served, media, username, role_label):
     [files_count] = served.serving("select count(*) from source_files")
     assert len(app.dataframe[0].value) == files_count[0]
     text = _texts(app)
-    assert {"demo_", "demo_schulamt", "demo_ki_jahresbericht", "full_pipeline"} <= {m for m in markers if m in text}
+    assert {"demo_", "demo_schulamt", "demo_ki_jahresbericht", "transform_job"} <= {m for m in markers if m in text}
     # downloads: the signed-in user gets the file names the public does not
     _page("profil", app)
     profile_csv = next(data for key, data in media(app).items() if key.endswith("profile_data_csv"))

@@ -35,7 +35,7 @@ def _internal_markers(demo_pipeline) -> list[str]:
     assert any(name.startswith("demo_ki_jahresbericht") for name in files)
     tables = [name for (name,) in demo_pipeline.serving("select table_name from duckdb_tables()")
               if name not in access.PUBLIC_TABLES]
-    return ["demo_", "demo_schulamt", "demo_jugendamt", "demo_ki_jahresbericht", *files, *tables, "full_pipeline",
+    return ["demo_", "demo_schulamt", "demo_jugendamt", "demo_ki_jahresbericht", *files, *tables, "transform_job",
             "Daten & Qualität", "Geladene Dateien", "Abgelehnte Dateien", "Pipeline-Läufe"]
 
 
@@ -110,7 +110,7 @@ def test_sign_in_refuses_a_wrong_password_and_opens_the_internal_page_with_the_r
     page.get_by_role("heading", name="Daten & Qualität").wait_for(timeout=60000)
     _settle(page)
     # what the public test looks for does arrive for a signed-in user (tables travel as Arrow in the frames)
-    assert {"demo_", "demo_schulamt", "demo_ki_jahresbericht", "Geladene Dateien", "full_pipeline"} <= recorder.found(
+    assert {"demo_", "demo_schulamt", "demo_ki_jahresbericht", "Geladene Dateien", "transform_job"} <= recorder.found(
         markers)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "zugang_ki_daten.png"), full_page=True)

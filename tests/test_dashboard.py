@@ -132,7 +132,7 @@ def test_data_page_shows_loaded_files_checks_and_templates(served, demo_pipeline
     assert any("Keine Datei wurde abgelehnt" in s.value for s in app.success)
     runs = app.dataframe[1].value
     # the demo pipeline's own run, read from Dagster's run storage
-    assert runs.iloc[0]["Status"] == "erfolgreich" and runs.iloc[0]["Job"] == "full_pipeline" and runs.iloc[0]["Dauer"].endswith(" s")
+    assert runs.iloc[0]["Status"] == "erfolgreich" and runs.iloc[0]["Job"] == "transform_job" and runs.iloc[0]["Dauer"].endswith(" s")
     checks = app.dataframe[2].value
     assert (checks["Regeln"] == checks["erfüllt"]).all()
     labels = [button.label for button in app.get("download_button")]

@@ -48,10 +48,34 @@ def test_validation_checks_are_blocking_and_registered():
         assert spec.key in registered
 
 
-def test_inbox_sensor_and_nightly_schedule_target_the_pipeline():
-    assert defs.resolve_sensor_def("inbox_sensor").job_name == "full_pipeline"
+def test_inbox_sensor_and_nightly_schedule_land_and_the_changes_sensor_transforms():
+    assert defs.resolve_sensor_def("inbox_sensor").job_name == "land_job"
+    assert defs.resolve_sensor_def("changes_sensor").job_name == "transform_job"
     schedule = defs.resolve_schedule_def("nightly_pull_and_load")
-    assert schedule.job_name == "full_pipeline" and schedule.cron_schedule == "0 5 * * *"
+    assert schedule.job_name == "land_job" and schedule.cron_schedule == "0 5 * * *"
+
+
+def test_transform_selection_follows_the_changed_raw_tables():
+    from pipelines.definitions import transform_selection
+    from pipelines.incremental import Changes
+
+    def selected(*tables, full=False):
+        return {key.to_user_string() for key in transform_selection(Changes(full, tables, {}))}
+
+    everything = selected(full=True)
+    assert {"marts/indicator_values", "marts/ki_standard_evaluations", "serving_snapshot"} <= everything
+    genesis = selected("genesis_table_cells", "source_files")
+    assert {"staging/stg_genesis__table_cells", "marts/indicator_values", "marts/source_file_versions",
+            "serving_snapshot"} <= genesis
+    # a new GENESIS file neither touches the Kreis-held extracts nor the KI reports (their staging models join
+    # raw.source_files on their own files only: meta rebuild_on_change of the source)
+    assert not {"staging/stg_schulamt__schulen", "intermediate/int_confidential_cells_suppressed",
+                "staging/stg_ki__programme"} & genesis
+    assert genesis < everything
+    standards = selected("ki_standards")
+    assert "marts/ki_standard_evaluations" in standards and "marts/indicator_values" not in standards
+    # a table the snapshot copies directly: only the snapshot
+    assert selected("rejected_files") == {"serving_snapshot"}
 
 
 def test_inbox_sensor_requests_one_run_per_set_of_waiting_files(workspace, monkeypatch):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.formatting_de import format_number
 from tests.conftest import REAL_FIXTURES
 
 CONTINENT_CODES = {"1", "2", "3", "4", "5", "9"}
@@ -187,18 +188,25 @@ def _raw_fingerprint(workspace) -> dict[str, tuple]:
     return fingerprint
 
 
-def test_loading_the_full_demo_twice_changes_nothing(demo_pipeline, demo_files, tmp_path):
+def test_loading_the_full_demo_twice_changes_nothing_and_runs_no_dbt(demo_pipeline, demo_files, tmp_path):
     # Work on a copy: the session's demo workspace stays as it is for the other tests.
-    copy = type(demo_pipeline)(sources_dir=tmp_path / "sources", data_dir=tmp_path / "data")
-    shutil.copytree(demo_pipeline.sources_dir, copy.sources_dir)
-    shutil.copytree(demo_pipeline.data_dir, copy.data_dir)
+    copy = demo_pipeline.copy_to(tmp_path)
     before = _raw_fingerprint(copy)
+    snapshot = copy.serving_path.read_bytes(), copy.serving_path.stat().st_mtime_ns
+    dbt_results = (copy.data_dir / "dbt" / "run_results.json").stat().st_mtime_ns
+    jobs = copy.dagster_jobs()
     marts_before = copy.serving("select * from indicator_values order by all")
     assert before["source_files"][0] == len(demo_files) > 2000
 
     for path in demo_files:
         shutil.copy(path, copy.inbox / path.name)
-    copy.run_pipeline()
+    result = copy.run_pipeline()
     assert _raw_fingerprint(copy) == before
-    assert copy.serving("select * from indicator_values order by all") == marts_before
     assert not [path for path in copy.inbox.rglob("*") if path.is_file()]
+    # nothing new: no Dagster run, no dbt, no publish; the snapshot is the same file, untouched
+    assert "Nichts Neues" in result.stdout
+    assert f"{format_number(len(demo_files))} Dateien waren schon geladen" in result.stdout
+    assert copy.dagster_jobs() == jobs
+    assert (copy.data_dir / "dbt" / "run_results.json").stat().st_mtime_ns == dbt_results
+    assert (copy.serving_path.read_bytes(), copy.serving_path.stat().st_mtime_ns) == snapshot
+    assert copy.serving("select * from indicator_values order by all") == marts_before

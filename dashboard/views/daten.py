@@ -147,8 +147,8 @@ def validation(results: pd.DataFrame) -> None:
     summary["Tabelle"] = summary["Tabelle"].map(_table_de)
     st.write(
         f"Letzte Prüfung: {checked_at:%d.%m.%Y %H:%M} (UTC) – {len(results) - len(failed)} von {len(results)} "
-        "Regeln erfüllt. Jede Datei wird beim Laden geprüft; vor jeder Veröffentlichung werden alle geladenen "
-        "Daten erneut geprüft."
+        "Regeln erfüllt. Jede Datei wird beim Laden geprüft und, so wie sie gespeichert wurde, vor ihrer ersten "
+        "Veröffentlichung noch einmal; je Quelle und Regel steht hier die letzte Prüfung."
     )
     st.dataframe(summary, hide_index=True, width="stretch")
     with st.expander("Alle Regeln im Einzelnen"):
