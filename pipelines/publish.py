@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 
@@ -50,6 +51,7 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
     Returns the row count per table.
     """
     target = settings.serving_path
+    remove_stale_temporaries(settings)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -74,6 +76,34 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
     os.replace(temporary, target)
     _publish_data_docs(settings)
     return counts
+
+
+def remove_stale_temporaries(settings: Settings) -> list[Path]:
+    """Remove what a killed publish left next to the snapshot (.serving.duckdb.<pid>.tmp and its .wal,
+    .validation_report.<pid>.zip) when process <pid> no longer runs; returns what was removed."""
+    removed = []
+    patterns = (f".{settings.serving_path.name}.*.tmp*", f".{settings.validation_report_path.stem}.*")
+    for path in sorted({path for pattern in patterns for path in settings.data_dir.glob(pattern)}):
+        pid = path.name.split(".")[-2 if path.name.endswith((".tmp", ".zip")) else -3]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            if path.is_dir():  # DuckDB's spill folder <file>.tmp
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _publish_data_docs(settings: Settings) -> None:

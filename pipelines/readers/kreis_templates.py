@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipelines.readers.errors import ReaderError
+from pipelines.readers.workbook_limits import check_unpacked_size
 from pipelines.templates.spec import AUX_SHEETS, ColumnSpec, SheetSpec, TemplateSpec, template_specs
 
 __all__ = [
@@ -240,6 +241,7 @@ class _Workbook:
 def _open_workbook(data: bytes) -> _Workbook:
     from python_calamine import CalamineWorkbook  # imported here: reading CSV templates does not need it
 
+    check_unpacked_size(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {
