@@ -34,6 +34,7 @@ from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, 
 from pipelines.file_names import escaped_name, safe_name
 from pipelines.formatting_de import format_number
 from pipelines.readers.errors import ReaderError
+from pipelines.readers.workbook_limits import check_unpacked_size
 from pipelines.templates.spec import template_specs
 
 log = logging.getLogger(__name__)
@@ -300,6 +301,8 @@ def _read_candidate(
         report.already_loaded.append(relative_name)
         return None
     try:
+        if data.startswith(b"PK\x03\x04"):  # the readers check too, against the limit of the environment
+            check_unpacked_size(data, settings.max_unpacked_bytes)
         extract = parse_extract(data)
     except ReaderError as error:
         _quarantine(connection, settings, path, sha256, error)
