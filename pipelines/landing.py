@@ -109,8 +109,12 @@ create table if not exists raw.rejected_files (
     detail           varchar not null,
     line             integer,
     "column"         integer,
-    value            varchar
+    value            varchar,
+    is_kreis_held    boolean,  -- not a public table (a Kreis template, or a file no reader recognises)
+    owner_ags        varchar   -- who holds it, when it names exactly one (see _rejected_scope)
 );
+alter table raw.rejected_files add column if not exists is_kreis_held boolean;
+alter table raw.rejected_files add column if not exists owner_ags varchar;
 """
 
 
@@ -263,7 +267,8 @@ def land_inbox(settings: Settings) -> LandingReport:
         for candidate in candidates:
             error = failures.get(candidate.sha256)
             if error is not None:
-                _quarantine(connection, settings, candidate.path, candidate.sha256, error)
+                _quarantine(connection, settings, candidate.path, candidate.sha256, error,
+                            _rejected_scope(candidate.data, candidate.extract))
                 report.rejected.append(candidate.relative_name)
             else:
                 accepted.append(candidate)
@@ -285,7 +290,8 @@ def _read_candidate(
     readable."""
     size, mtime_ns, ctime_ns = _signature(path)
     if settings.max_file_bytes > 0 and size > settings.max_file_bytes:
-        _quarantine(connection, settings, path, _sha256_of_file(path), _too_large(size, settings.max_file_bytes))
+        _quarantine(connection, settings, path, _sha256_of_file(path), _too_large(size, settings.max_file_bytes),
+                    (True, None))
         report.rejected.append(relative_name)
         return None
     data = path.read_bytes()
@@ -305,7 +311,7 @@ def _read_candidate(
             check_unpacked_size(data, settings.max_unpacked_bytes)
         extract = parse_extract(data)
     except ReaderError as error:
-        _quarantine(connection, settings, path, sha256, error)
+        _quarantine(connection, settings, path, sha256, error, _rejected_scope(data))
         report.rejected.append(relative_name)
         return None
     return _Candidate(path, relative_name, data, sha256, extract)
@@ -433,8 +439,29 @@ def _quarantine_target(settings: Settings, file_name: str) -> Path:
     raise OSError(f"no free quarantine name for {stored_name!r}")
 
 
+def _rejected_scope(data: bytes, extract: Extract | None = None) -> tuple[bool, str | None]:
+    """(is_kreis_held, owner_ags) of a rejected file, for the dashboard's scoping (dashboard/access.py): a file of a
+    public format is not held; a template is held by the one Kreis or KI its cells name (owner_codes); a file that no
+    reader recognises counts as held by nobody known, so only the Koordinierungsstelle sees it."""
+    from pipelines.readers.ba import is_ba_csv, is_ba_excel
+    from pipelines.readers.genesis_flat import is_genesis_flat
+    from pipelines.readers.genesis_table import is_genesis_table
+    from pipelines.readers.kreis_templates import owner_codes
+
+    if extract is not None and extract.reader != "kreis_template":
+        return False, None
+    try:
+        if extract is None and any(sniff(data) for sniff in (is_genesis_table, is_genesis_flat, is_ba_csv, is_ba_excel)):
+            return False, None
+    except ReaderError:
+        pass  # e.g. a workbook too large to look into
+    owners = owner_codes(data)
+    return True, next(iter(owners)) if len(owners) == 1 else None
+
+
 def _quarantine(
-    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, sha256: str, error: ReaderError
+    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, sha256: str, error: ReaderError,
+    scope: tuple[bool, str | None],
 ) -> None:
     """Move the file to quarantine/ under a safe name, next to a German report (.fehler.txt) and its details in
     JSON (.fehler.json); the report and raw.rejected_files name the original file escaped."""
@@ -467,9 +494,10 @@ def _quarantine(
         encoding="utf-8",
     )
     connection.execute(
-        "insert into raw.rejected_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.rejected_files (sha256, file_name, quarantine_path, rejected_at, message_de, detail, line, "
+        '"column", value, is_kreis_held, owner_ags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [sha256, file_name, str(target.relative_to(settings.sources_dir)), _now(), error.message_de, error.detail,
-         error.line, error.column, error.value],
+         error.line, error.column, error.value, *scope],
     )
     log.error(
         "Rejected %s -> %s: %s (line %s, column %s, value %r)",

@@ -40,7 +40,8 @@ SERVING_TABLES: dict[str, str] = {
         "where checked_at = (select max(checked_at) from wh.raw.validation_results) order by raw_table, source_id"
     ),
     "rejected_files": (
-        "select file_name, rejected_at, message_de, line, \"column\", value from wh.raw.rejected_files order by rejected_at"
+        "select file_name, rejected_at, message_de, line, \"column\", value, coalesce(is_kreis_held, true) as "
+        "is_kreis_held, owner_ags from wh.raw.rejected_files order by rejected_at"
     ),
 }
 
