@@ -123,8 +123,9 @@ def _excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    # Semicolon and decimal comma: opens correctly in a German Excel.
-    return spreadsheet_safe(frame).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    # Semicolon and decimal comma: opens correctly in a German Excel. CRLF line ends, so that a cell holding a CR
+    # is quoted too (with LF alone, the csv module leaves it bare and it splits the row).
+    return spreadsheet_safe(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("utf-8-sig")
 
 
 # Every download button: on_click="ignore" (a click starts no rerun). With a rerun, the Excel button's deferred file

@@ -25,9 +25,9 @@ from pipelines.landing import land_inbox
 from pipelines.publish import publish_snapshot
 from pipelines.readers.errors import ReaderError
 from pipelines.readers.workbook_limits import check_unpacked_size
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import FORGED_REPORT_NAME, FORMULA_FILE_NAME, LONG_FILE_NAME, PROJECT_ROOT
 
-FORGED_REPORT = "abgelehnt\nStelle: Zeile 999\nGrund: alles in Ordnung.csv"
+FORGED_REPORT = FORGED_REPORT_NAME
 HOSTILE_NAMES = {  # name as bytes -> what the report and the lineage must show
     b"x" * 246 + b".csv": "x" * 246 + ".csv",
     FORGED_REPORT.encode(): "abgelehnt\\nStelle: Zeile 999\\nGrund: alles in Ordnung.csv",
@@ -207,26 +207,15 @@ def test_unpacked_size_counts_the_real_bytes_and_leaves_ordinary_workbooks_alone
     check_unpacked_size(b"not a zip at all", limit=1)  # left to the readers' own messages
 
 
-def test_a_run_with_hostile_names_succeeds_and_publish_clears_what_a_killed_publish_left(workspace, demo_files):
-    """The whole pipeline: the run that crashed with "File name too long" now ends with exit code 0, and stale temp
-    files of a publish that was killed (process gone) are removed by the next publish."""
-    _write(workspace.inbox, b"y" * 246 + b".csv", _demo(demo_files, "demo_12411-01-01-4_2021.csv"))
-    _write(workspace.inbox, b"-Ausl\xe4nder \xff.csv", _demo(demo_files, "demo_12521-03i_2021.csv"))
-    _write(workspace.inbox, FORGED_REPORT.encode(), _demo(demo_files, "demo_12411-15i_2020.csv")[:300])
-    workspace.data_dir.mkdir(parents=True, exist_ok=True)
-    finished = subprocess.Popen([sys.executable, "-c", "pass"])
-    finished.wait()
-    stale = [workspace.data_dir / f".serving.duckdb.{finished.pid}.tmp",
-             workspace.data_dir / f".serving.duckdb.{finished.pid}.tmp.wal",
-             workspace.data_dir / f".validation_report.{finished.pid}.zip"]
-    for path in stale:
-        path.write_bytes(b"left by a killed publish")
-    workspace.run_pipeline()
-    assert sorted(workspace.serving("select file_name from source_files")) == [
-        ("-Ausl\\xe4nder \\xff.csv",), ("y" * 246 + ".csv",)]
-    assert workspace.serving("select file_name from rejected_files") == [(escaped_name(FORGED_REPORT),)]
-    assert not [path for path in stale if path.exists()]
-    assert not list(workspace.data_dir.glob(".serving.duckdb.*"))
+def test_a_run_with_hostile_names_succeeds_and_publish_clears_what_a_killed_publish_left(hostile_pipeline):
+    """The whole pipeline (conftest.hostile_pipeline): the run that crashed with "File name too long" ends with exit
+    code 0, and stale temp files of a publish that was killed (process gone) are removed by the next publish."""
+    assert sorted(hostile_pipeline.serving("select file_name from source_files")) == [
+        (FORMULA_FILE_NAME,), (LONG_FILE_NAME,)]
+    assert hostile_pipeline.serving("select file_name from rejected_files") == [(escaped_name(FORGED_REPORT_NAME),)]
+    assert not [path for path in hostile_pipeline.stale if path.exists()]
+    assert not list(hostile_pipeline.data_dir.glob(".serving.duckdb.*"))
+    assert hostile_pipeline.run_pipeline().returncode == 0  # and the next run, too
 
 
 def test_a_publish_killed_half_way_leaves_no_temp_file_after_the_next_publish(demo_pipeline, tmp_path):
@@ -251,3 +240,71 @@ def test_a_publish_killed_half_way_leaves_no_temp_file_after_the_next_publish(de
     counts = publish_snapshot(settings)
     assert counts["indicator_values"] == demo_pipeline.serving("select count(*) from indicator_values")[0][0]
     assert not list(data_dir.glob(".serving.duckdb.*")) and (data_dir / "serving.duckdb").exists()
+
+
+# --- downloads and file lists in the dashboard -------------------------------------------------------------------
+
+def test_every_download_neutralises_formula_cells_and_keeps_numbers_numbers():
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from dashboard.common import _excel_bytes, csv_bytes, spreadsheet_safe
+    from tests.conftest import read_download_csv
+
+    hostile = [FORMULA_FILE_NAME, "+49 2761 81-0", "-2+3", "@SUMME(A1:A9)", "\tTab", "\rCR", "=1+1"]
+    frame = pd.DataFrame({
+        "Datei": hostile, "Wert": [-3.5, 1915.0, -0.1, 12.5, 0.0, -1.0, 2.0], "Zeichen": ["-", "", "()", "x", ".", "-",
+                                                                                      "p"],
+        "Text": ["-12,5", "-1.915", "+3", "ok", "Olpe", "Kreis", "--x"], "@Spalte": range(7),
+    })
+    safe = spreadsheet_safe(frame)
+    assert safe["Datei"].tolist() == ["'" + value for value in hostile]
+    assert safe["Zeichen"].tolist() == frame["Zeichen"].tolist()  # one official symbol is no formula
+    assert safe["Text"].tolist() == ["-12,5", "-1.915", "+3", "ok", "Olpe", "Kreis", "'--x"]  # numbers as text stay
+    assert list(safe.columns)[-1] == "'@Spalte" and safe["Wert"].tolist() == frame["Wert"].tolist()
+
+    from_csv = read_download_csv(csv_bytes(frame))
+    assert from_csv["Datei"].tolist() == ["'" + value for value in hostile]
+    assert from_csv["Wert"].tolist() == frame["Wert"].tolist()  # still numbers after the round trip
+    sheet = load_workbook(io.BytesIO(_excel_bytes(frame, "daten"))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]  # openpyxl would write "=..." as formula
+    # (XML reads a CR back as LF)
+    assert [cell.value for cell in sheet["A"]][1:] == ["'" + value.replace("\r", "\n") for value in hostile]
+    assert [cell.value for cell in sheet["B"]][1:] == frame["Wert"].tolist()
+
+
+def test_a_ki_sees_public_files_and_those_of_its_own_kreis_only():
+    import pandas as pd
+
+    from dashboard import access
+
+    files = pd.DataFrame({
+        "file_name": ["bev.csv", "olpe_schulen.xlsx", "olpe_bericht.xlsx", "koeln_kitas.csv", "aachen_stadt.xlsx",
+                      "aachen_region.csv", "unbekannt.csv"],
+        "is_kreis_held": [False, True, True, True, True, True, True],
+        "owner_ags": [None, "05966", "KI05966", "05315", "KI05334002", "05334", None],
+    })
+    ki = access.User(role=access.ROLE_KI, username="ki-olpe", ki="KI05966")
+    aachen = access.User(role=access.ROLE_KI, username="ki-aachen", ki="KI05334002")
+    laki = access.User(role=access.ROLE_LAKI, username="laki")
+    assert access.visible_files(files, ki)["file_name"].tolist() == ["bev.csv", "olpe_schulen.xlsx",
+                                                                      "olpe_bericht.xlsx"]
+    assert access.visible_files(files, aachen)["file_name"].tolist() == ["bev.csv", "aachen_stadt.xlsx",
+                                                                          "aachen_region.csv"]
+    assert len(access.visible_files(files, laki)) == len(files)
+    assert access.visible_files(files, access.PUBLIC).empty
+
+
+def test_rejected_templates_name_who_holds_them(workspace, demo_files):
+    kitas = _demo(demo_files, "demo_jugendamt_kitas_05966_2020.csv")
+    broken = kitas.replace(b";05966", b";0596X", 1)  # an unreadable Gemeinde code: rejected by the reader
+    (workspace.inbox / "kitas.csv").write_bytes(broken)
+    (workspace.inbox / "bericht.xlsx").write_bytes(_demo(demo_files, "demo_ki_jahresbericht_05111_2020.xlsx")[:-200])
+    (workspace.inbox / "bev.csv").write_bytes(_demo(demo_files, "demo_12411-15i_2020.csv")[:400])
+    (workspace.inbox / "unbekannt.csv").write_bytes(b"irgendwas;ohne;Bezug\n1;2;3\n")
+    land_inbox(_settings(workspace))
+    scopes = {name: (held, owner) for name, held, owner in
+              workspace.warehouse("select file_name, is_kreis_held, owner_ags from raw.rejected_files")}
+    assert scopes == {"kitas.csv": (True, "05966"), "bericht.xlsx": (True, None), "bev.csv": (False, None),
+                      "unbekannt.csv": (True, None)}
