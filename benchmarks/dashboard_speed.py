@@ -301,7 +301,8 @@ def main() -> None:
                     changes.append(change)
                 within = statistics.median(loads) <= budget and _percentile(changes, 0.95) <= 0.5
                 print(
-                    f"{case.name:<16} {cold:>6.2f}s {statistics.median(loads):>12.2f}s {_percentile(loads, 0.95):>9.2f}s "
+                    f"{case.name:<16} {cold:>6.2f}s {statistics.median(loads):>12.2f}s "
+                    f"{_percentile(loads, 0.95):>9.2f}s "
                     f"{statistics.median(changes):>14.2f}s {_percentile(changes, 0.95):>11.2f}s  "
                     f"{'ja' if within else 'NEIN'}"
                 )

@@ -451,7 +451,8 @@ def _rejected_scope(data: bytes, extract: Extract | None = None) -> tuple[bool, 
     if extract is not None and extract.reader != "kreis_template":
         return False, None
     try:
-        if extract is None and any(sniff(data) for sniff in (is_genesis_table, is_genesis_flat, is_ba_csv, is_ba_excel)):
+        public_formats = (is_genesis_table, is_genesis_flat, is_ba_csv, is_ba_excel)
+        if extract is None and any(sniff(data) for sniff in public_formats):
             return False, None
     except ReaderError:
         pass  # e.g. a workbook too large to look into

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    FORMULA_FILE_NAME, PASSWORDS, browser_sign_in, read_download_csv, settle, start_dashboard, stop_dashboard,
+    COOKIE_KEY, FORMULA_FILE_NAME, PASSWORDS, browser_sign_in, read_download_csv, settle, start_dashboard, stop_dashboard,
 )
 from tests.test_browser_access import Recorder
 
@@ -89,8 +89,8 @@ def hostile_dashboard(hostile_pipeline, tmp_path_factory):
         "laki": access.Account("laki", "Koordinierungsstelle Test", access.ROLE_LAKI,
                                password_hash=access.hash_password(PASSWORDS["laki"], rounds=4)),
     })
-    process, url = start_dashboard({**hostile_pipeline.env(), "IM_AUTH_FILE": str(user_file)},
-                                   folder / "streamlit.log")
+    process, url = start_dashboard({**hostile_pipeline.env(), "IM_AUTH_FILE": str(user_file),
+                                    "IM_AUTH_COOKIE_KEY": COOKIE_KEY}, folder / "streamlit.log")
     yield url
     stop_dashboard(process)
 

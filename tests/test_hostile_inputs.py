@@ -84,7 +84,7 @@ def test_hostile_names_land_or_go_to_quarantine_under_safe_names_and_reports_can
         _write(folder, raw, good if number == 0 else _demo(demo_files, f"demo_12411-15i_{2012 + number}.csv"))
         _write(workspace.inbox / f"gut{number}", b"kaputt_" + raw[:200], good[: len(good) // 2])
     report = land_inbox(_settings(workspace))
-    assert len(report.loaded) == len(HOSTILE_NAMES) and len(report.rejected) == len(HOSTILE_NAMES), (report.already_loaded, report.waiting)
+    assert len(report.loaded) == len(HOSTILE_NAMES) and len(report.rejected) == len(HOSTILE_NAMES), report
     assert not list(workspace.inbox.rglob("*.csv")) and not [p for p in workspace.inbox.rglob("*") if p.is_file()]
 
     # lineage: the original name escaped; the archive holds the bytes under a safe name
@@ -223,8 +223,8 @@ def test_a_publish_killed_half_way_leaves_no_temp_file_after_the_next_publish(de
     data_dir.mkdir()
     shutil.copy(demo_pipeline.warehouse_path, data_dir / "warehouse.duckdb")
     settings = Settings(sources_dir=tmp_path / "sources", data_dir=data_dir)
-    code = ("from pipelines.config import Settings; from pipelines.publish import publish_snapshot; from pathlib import "
-            f"Path; publish_snapshot(Settings(sources_dir=Path({str(settings.sources_dir)!r}), "
+    code = ("from pipelines.config import Settings; from pipelines.publish import publish_snapshot; "
+            f"from pathlib import Path; publish_snapshot(Settings(sources_dir=Path({str(settings.sources_dir)!r}), "
             f"data_dir=Path({str(data_dir)!r})))")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT)
     temporary = data_dir / f".serving.duckdb.{process.pid}.tmp"
