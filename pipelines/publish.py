@@ -82,6 +82,8 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
 def remove_stale_temporaries(settings: Settings) -> list[Path]:
     """Remove what a killed publish left next to the snapshot (.serving.duckdb.<pid>.tmp and its .wal,
     .validation_report.<pid>.zip) when process <pid> no longer runs; returns what was removed."""
+    from pipelines.run import _process_alive
+
     removed = []
     patterns = (f".{settings.serving_path.name}.*.tmp*", f".{settings.validation_report_path.stem}.*")
     for path in sorted({path for pattern in patterns for path in settings.data_dir.glob(pattern)}):
@@ -93,18 +95,6 @@ def remove_stale_temporaries(settings: Settings) -> list[Path]:
                 path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _publish_data_docs(settings: Settings) -> None:

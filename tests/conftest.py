@@ -107,7 +107,7 @@ def demo_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
     return workspace
 
 
-FORMULA_FILE_NAME = '=HYPERLINK("http://evil.example", "Tabelle") 12521.csv'
+FORMULA_FILE_NAME = '=HYPERLINK("evil.example", "Tabelle") 12521.csv'  # a name cannot hold "/"
 LONG_FILE_NAME = "y" * 246 + ".csv"
 FORGED_REPORT_NAME = "abgelehnt\nStelle: Zeile 999\nGrund: alles in Ordnung.csv"
 

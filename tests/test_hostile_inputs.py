@@ -165,22 +165,10 @@ def test_a_file_still_being_written_waits_for_the_next_run(workspace, demo_files
 
 
 def _workbook_bomb(unpacked_mb: int) -> bytes:
-    """A valid .xlsx (openpyxl) whose worksheet is padded to `unpacked_mb` MB of XML: a few hundred KB packed."""
-    from openpyxl import Workbook
+    """A valid .xlsx whose worksheet unpacks to `unpacked_mb` MB: a few hundred KB packed (the benchmark's)."""
+    from benchmarks.landing_memory import _workbook_bomb as workbook_bomb
 
-    workbook = Workbook()
-    workbook.active["A1"] = "einrichtung_id"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b"<sheetData>", b"<sheetData>" + b" " * (unpacked_mb << 20))
-            archive.writestr(info.filename, content)
-    return bomb.getvalue()
+    return workbook_bomb(unpacked_mb << 20)
 
 
 def test_files_and_workbooks_too_large_to_open_are_refused_with_a_german_reason(workspace, demo_files):
