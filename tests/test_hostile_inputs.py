@@ -203,7 +203,6 @@ def test_a_run_with_hostile_names_succeeds_and_publish_clears_what_a_killed_publ
     assert hostile_pipeline.serving("select file_name from rejected_files") == [(escaped_name(FORGED_REPORT_NAME),)]
     assert not [path for path in hostile_pipeline.stale if path.exists()]
     assert not list(hostile_pipeline.data_dir.glob(".serving.duckdb.*"))
-    assert hostile_pipeline.run_pipeline().returncode == 0  # and the next run, too
 
 
 def test_a_publish_killed_half_way_leaves_no_temp_file_after_the_next_publish(demo_pipeline, tmp_path):
