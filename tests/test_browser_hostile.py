@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -121,7 +120,6 @@ def test_downloads_carry_no_live_formula_and_every_click_gives_its_file(hostile_
     settle(page)
     page.get_by_text("Daten des Profils herunterladen").click()
     failures, clicks = [], 0
-    started = time.monotonic()
     for round_number in range(12):  # CSV and Excel, one right after the other
         for label in ("CSV herunterladen", "Excel herunterladen"):
             clicks += 1
@@ -142,7 +140,6 @@ def test_downloads_carry_no_live_formula_and_every_click_gives_its_file(hostile_
                 assert "'" + FORMULA_FILE_NAME in {cell.value for cell in cells}
                 assert any(cell.data_type == "n" and cell.value is not None for cell in cells)
     assert failures == [] and clicks == 24, failures
-    assert time.monotonic() - started < 240
     context.close()
 
 
