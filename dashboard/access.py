@@ -501,10 +501,37 @@ def check_tables(tables: Iterable[str]) -> None:
 
 
 def download_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """What a download may contain for this session's user: no file names for the public."""
-    if _in_script_run() and not current_user().rights.internal:
+    """What a download may contain for this session's user: no file names for the public; for a KI only the names
+    of the files it may see (`visible_files`), the others emptied."""
+    if not _in_script_run():
+        return frame
+    user = current_user()
+    if not user.rights.internal:
         return frame.drop(columns=[c for c in frame.columns if c in FILE_NAME_COLUMNS])
-    return frame
+    columns = [c for c in frame.columns if c in FILE_NAME_COLUMNS - {"archive_path"}]
+    if not columns or user.rights.centre_names == "alle":
+        return frame
+    from dashboard import serving
+
+    shown = set(visible_files(serving.source_files(), user)["file_name"])
+    result = frame.copy()
+    for column in columns:
+        result[column] = result[column].astype(object).where(result[column].isin(shown), None)
+    return result
+
+
+def visible_files(files: pd.DataFrame, user: User | None = None) -> pd.DataFrame:
+    """The rows of a file table of the snapshot (source_files, rejected_files: columns is_kreis_held, owner_ags)
+    that this user may see. The Koordinierungsstelle sees every file; a KI the public tables and the files its own
+    Kreis holds (owner_ags: its Kreis, e.g. 05966, for Schulamt and Jugendamt extracts; its centre, e.g. KI05966, for
+    its annual report), never another Kreis's; a file whose holder is unknown only the Koordinierungsstelle."""
+    user = user or current_user()
+    if user.rights.centre_names == "alle":
+        return files
+    if not user.rights.internal or not user.ki:
+        return files.iloc[0:0]
+    own = {user.ki, user.ki.removeprefix("KI")[:5]}
+    return files[~files["is_kreis_held"].astype(bool) | files["owner_ags"].isin(own)]
 
 
 # --- Centres under their name or an anonymous label ----------------------------------------------------------------

@@ -4,6 +4,7 @@ under a chart, the order of the Bildungskette."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -116,21 +117,55 @@ def url_choice(
     return value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|[+-]?\d+(\.\d+)?")
+
+
+def _inert_cell(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's rule), so Excel and
+    LibreOffice show it as text; numbers, and text that is only a number (-12,5) or one symbol (the official "-"),
+    stay as they are."""
+    if (isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as every CSV and Excel download writes it: no cell, header included, that a spreadsheet would
+    execute (file names and labels come from outside, e.g. `=HYPERLINK(...) 12521.csv`); number columns untouched."""
+    result = frame.copy()
+    result.columns = [_inert_cell(column) for column in result.columns]
+    for position in range(result.shape[1]):
+        column = result.iloc[:, position]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            result.isetitem(position, column.map(_inert_cell))
+    return result
+
+
 def _excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:  # openpyxl stores a text starting with "=" as formula
+        spreadsheet_safe(frame).to_excel(writer, index=False, sheet_name=sheet_name[:31])
     return buffer.getvalue()
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    # Semicolon and decimal comma: opens correctly in a German Excel.
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    # Semicolon and decimal comma: opens correctly in a German Excel. CRLF line ends, so that a cell holding a CR
+    # is quoted too (with LF alone, the csv module leaves it bare and it splits the row).
+    return spreadsheet_safe(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("utf-8-sig")
+
+
+# Every download button: on_click="ignore" (a click starts no rerun). With a rerun, the Excel button's deferred file
+# (Streamlit registers a new id for it in every run and drops the old one at the end of the run) raced the download
+# request the same click sent, and some clicks got "Deferred file not found".
+DOWNLOAD = {"on_click": "ignore"}
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Daten als CSV herunterladen") -> None:
     frame = access.download_frame(frame)  # no file names for the public
-    st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+    st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key, **DOWNLOAD)
 
 
 def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
@@ -140,13 +175,13 @@ def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
     with left:
         st.download_button(
             "CSV herunterladen", csv_bytes(frame), file_name=f"{base_name}.csv", mime="text/csv",
-            key=f"{key}_csv", icon=":material/download:",
+            key=f"{key}_csv", icon=":material/download:", **DOWNLOAD,
         )
     with right:
         st.download_button(
             "Excel herunterladen", lambda: _excel_bytes(frame, base_name), file_name=f"{base_name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-            icon=":material/table_view:",
+            icon=":material/table_view:", **DOWNLOAD,
         )
 
 

@@ -7,6 +7,11 @@ Safety rules:
   only after it: a run killed at any point is simply run again (a file whose sha256 is already loaded is skipped).
 - A file that cannot be read, or whose rows fail its source's validation suite (pipelines/validation.py), goes to
   quarantine/ with a German report; nothing already loaded is touched.
+- File names are data (pipelines/file_names.py): the archive and the quarantine store a file under a safe name, the
+  report, the lineage and the log keep the original name escaped; one odd name never stops a run.
+- Nothing is opened blindly: a file larger than IM_MAX_FILE_MB is refused before it is read (workbooks are also
+  checked for what they unpack to, pipelines/readers/workbook_limits.py), and a file whose size or time stamps
+  changed within the last IM_INBOX_SETTLE_SECONDS is still being written and waits for the next run.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ import logging
 import multiprocessing
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,7 +38,10 @@ from pipelines.config import Settings
 from pipelines.pull.freshness import PULL_DDL
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, Extract, parse_extract, template_columns, template_table
 from pipelines.progress import report_progress
+from pipelines.file_names import escaped_name, safe_name
+from pipelines.formatting_de import format_number
 from pipelines.readers.errors import ReaderError
+from pipelines.readers.workbook_limits import check_unpacked_size
 from pipelines.templates.spec import template_specs
 
 log = logging.getLogger(__name__)
@@ -122,8 +132,12 @@ create table if not exists raw.rejected_files (
     detail           varchar not null,
     line             integer,
     "column"         integer,
-    value            varchar
+    value            varchar,
+    is_kreis_held    boolean,  -- not a public table (a Kreis template, or a file no reader recognises)
+    owner_ags        varchar   -- who holds it, when it names exactly one (see _rejected_scope)
 );
+alter table raw.rejected_files add column if not exists is_kreis_held boolean;
+alter table raw.rejected_files add column if not exists owner_ags varchar;
 """
 
 
@@ -163,6 +177,7 @@ class LandingReport:
     already_loaded: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     relabelled: list[str] = field(default_factory=list)  # re-read from the archive under a changed catalogue
+    waiting: list[str] = field(default_factory=list)  # still being written or unreadable now: left for the next run
     rows_written: int = 0
     validated: list[str] = field(default_factory=list)  # sha256 of loaded files whose validation at landing passed
     validation_records: list[dict] = field(default_factory=list)  # the outcomes of that validation, per rule
@@ -171,7 +186,7 @@ class LandingReport:
 @dataclass
 class _Candidate:
     path: Path
-    relative_name: str
+    relative_name: str  # escaped (pipelines/file_names.py): safe for the log, the lineage and reports
     data: bytes
     sha256: str
     extract: Extract
@@ -221,6 +236,56 @@ def remove_already_loaded(settings: Settings) -> list[str] | None:
         path.unlink()
         names.append(relative_name)
     return names
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def settled_files(paths: list[Path], settle_seconds: float) -> tuple[list[Path], list[Path]]:
+    """(complete, still being written): a file is complete once its size and time stamps (mtime, and ctime, which a
+    writer cannot set back) have stayed the same for `settle_seconds`. Files changed more recently are looked at
+    again after waiting until they are that old (at most `settle_seconds` once per run)."""
+    if settle_seconds <= 0:
+        return list(paths), []
+    now = time.time_ns()
+    signatures, fresh = {}, []
+    for path in paths:
+        try:
+            signatures[path] = _signature(path)
+        except OSError:
+            continue  # vanished since the listing: nothing to land
+        if now - max(signatures[path][1:]) < settle_seconds * 1e9:
+            fresh.append(path)
+    if fresh:
+        youngest = max(max(signatures[path][1:]) for path in fresh)
+        time.sleep(max(0.0, settle_seconds - (time.time_ns() - youngest) / 1e9))
+    unsettled = []
+    for path in fresh:
+        try:
+            if _signature(path) != signatures[path]:
+                unsettled.append(path)
+        except OSError:
+            unsettled.append(path)
+    return [path for path in signatures if path not in unsettled], unsettled
+
+
+def _sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _too_large(size: int, limit: int) -> ReaderError:
+    return ReaderError(
+        f"Die Datei ist zu groß ({format_number(size / 1024 / 1024, 1)} MB; erlaubt sind "
+        f"{format_number(limit / 1024 / 1024, 0)} MB) und wurde nicht geöffnet. Bitte nur die benötigte Tabelle "
+        "herunterladen (z. B. nur NRW oder weniger Jahre) oder die Grenze IM_MAX_FILE_MB anpassen.",
+        f"file size {size} bytes exceeds the limit of {limit} bytes (IM_MAX_FILE_MB)",
+    )
 
 
 def connect_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -329,24 +394,29 @@ def land_inbox(settings: Settings) -> LandingReport:
         report.relabelled = relabel_landed_files(settings, connection)
         candidates: list[_Candidate] = []
         seen: set[str] = set()
+        ready, unsettled = settled_files(inbox_files(settings.inbox_dir), settings.inbox_settle_seconds)
+        for path in unsettled:
+            relative_name = escaped_name(str(path.relative_to(settings.inbox_dir)))
+            log.warning("Left in the inbox for the next run: %s is still being written (size or time stamps changed "
+                        "within %s s)", relative_name, settings.inbox_settle_seconds)
+            report.waiting.append(relative_name)
         new_files: list[tuple[Path, str, bytes, str]] = []
-        for path in inbox_files(settings.inbox_dir):
-            relative_name = str(path.relative_to(settings.inbox_dir))
-            data = path.read_bytes()
-            sha256 = hashlib.sha256(data).hexdigest()
-            already = connection.execute("select 1 from raw.source_files where sha256 = ?", [sha256]).fetchone()
-            if already or sha256 in seen:
-                log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
-                path.unlink()
-                report.already_loaded.append(relative_name)
+        for path in ready:
+            relative_name = escaped_name(str(path.relative_to(settings.inbox_dir)))
+            try:
+                new_file = _read_new_file(connection, settings, path, relative_name, seen, report)
+            except OSError as error:  # vanished, unreadable, or the quarantine cannot be written: try again next run
+                log.error("Left in the inbox for the next run: %s cannot be handled now: %s", relative_name, error)
+                report.waiting.append(relative_name)
                 continue
-            seen.add(sha256)
-            new_files.append((path, relative_name, data, sha256))
-        parsed = _parse_all([data for _, _, data, _ in new_files])
+            if new_file is not None:
+                seen.add(new_file[3])
+                new_files.append(new_file)
+        parsed = _parse_all([data for _, _, data, _ in new_files], settings.max_unpacked_bytes)
         for number, ((path, relative_name, data, sha256), extract) in enumerate(zip(new_files, parsed), start=1):
             report_progress("land", number, len(new_files))
             if isinstance(extract, ReaderError):
-                _quarantine(connection, settings, path, sha256, extract)
+                _quarantine(connection, settings, path, sha256, extract, _rejected_scope(data))
                 report.rejected.append(relative_name)
                 continue
             candidates.append(_Candidate(path, relative_name, data, sha256, extract))
@@ -356,7 +426,8 @@ def land_inbox(settings: Settings) -> LandingReport:
         for candidate in candidates:
             error = failures.get(candidate.sha256)
             if error is not None:
-                _quarantine(connection, settings, candidate.path, candidate.sha256, error)
+                _quarantine(connection, settings, candidate.path, candidate.sha256, error,
+                            _rejected_scope(candidate.data, candidate.extract))
                 report.rejected.append(candidate.relative_name)
             else:
                 accepted.append(candidate)
@@ -371,29 +442,58 @@ def land_inbox(settings: Settings) -> LandingReport:
     return report
 
 
+def _read_new_file(
+    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, relative_name: str, seen: set[str],
+    report: LandingReport,
+) -> tuple[Path, str, bytes, str] | None:
+    """Read one inbox file: (path, name, bytes, sha256) when it is new. A file above the size limit goes to
+    quarantine unopened; one changed while it was read waits for the next run; one already loaded leaves the inbox."""
+    size, mtime_ns, ctime_ns = _signature(path)
+    if settings.max_file_bytes > 0 and size > settings.max_file_bytes:
+        _quarantine(connection, settings, path, _sha256_of_file(path), _too_large(size, settings.max_file_bytes),
+                    (True, None))
+        report.rejected.append(relative_name)
+        return None
+    data = path.read_bytes()
+    if (len(data), mtime_ns, ctime_ns) != _signature(path):
+        log.warning("Left in the inbox for the next run: %s changed while it was read", relative_name)
+        report.waiting.append(relative_name)
+        return None
+    sha256 = hashlib.sha256(data).hexdigest()
+    already = connection.execute("select 1 from raw.source_files where sha256 = ?", [sha256]).fetchone()
+    if already or sha256 in seen:
+        log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
+        path.unlink()
+        report.already_loaded.append(relative_name)
+        return None
+    return path, relative_name, data, sha256
+
+
 # Reading is CPU-bound Python (the readers check every cell): with many new files (a first load) it is spread over
 # the cores in worker processes; a few files are read in this process, which costs no process start.
 PARALLEL_PARSE_MIN_FILES = 64
 PARALLEL_PARSE_MAX_WORKERS = 4
 
 
-def _parse_all(contents: list[bytes]) -> Iterator[Extract | ReaderError]:
+def _parse_all(contents: list[bytes], max_unpacked_bytes: int) -> Iterator[Extract | ReaderError]:
     """parse_extract of every file's bytes, in order; a file that cannot be read gives its ReaderError."""
     workers = min(os.cpu_count() or 1, PARALLEL_PARSE_MAX_WORKERS)
     if len(contents) < PARALLEL_PARSE_MIN_FILES or workers < 2:
         for data in contents:
-            yield _error_from_fields(_parse_or_error(data))
+            yield _error_from_fields(_parse_or_error(data, max_unpacked_bytes))
         return
     # spawn, not fork: the parent runs Dagster's threads, and a forked copy of a held lock never comes free
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for outcome in pool.map(_parse_or_error, contents, chunksize=8):
+        for outcome in pool.map(_parse_or_error, contents, repeat(max_unpacked_bytes), chunksize=8):
             yield _error_from_fields(outcome)
 
 
-def _parse_or_error(data: bytes) -> Extract | tuple:
+def _parse_or_error(data: bytes, max_unpacked_bytes: int) -> Extract | tuple:
     """In a worker: the extract, or the fields of its ReaderError (an exception with keyword arguments does not
-    survive pickling)."""
+    survive pickling). A workbook (a zip) is measured unpacked first, against the limit of the environment."""
     try:
+        if data.startswith(b"PK\x03\x04"):
+            check_unpacked_size(data, max_unpacked_bytes)
         return parse_extract(data)
     except ReaderError as error:
         return (error.message_de, error.detail, error.line, error.column, error.value)
@@ -472,7 +572,7 @@ def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, batch: li
     files = pd.DataFrame(
         {
             "sha256": [c.sha256 for c in batch],
-            "file_name": [c.path.name for c in batch],
+            "file_name": [escaped_name(c.path.name) for c in batch],
             "inbox_path": [c.relative_name for c in batch],
             "archive_path": [str(path.relative_to(settings.sources_dir)) for path in archive_paths],
             "size_bytes": [len(c.data) for c in batch],
@@ -519,22 +619,61 @@ def _commit(connection: duckdb.DuckDBPyConnection, settings: Settings, batch: li
 
 
 def _archive(settings: Settings, data: bytes, sha256: str, file_name: str) -> Path:
-    """Store the original bytes under archive/<sha[:2]>/<sha>/<name>; write to a temp file, then rename."""
-    target = settings.archive_dir / sha256[:2] / sha256 / file_name
+    """Store the original bytes under archive/<sha[:2]>/<sha>/<safe name>; write to a temp file, then rename."""
+    stored_name = safe_name(file_name)
+    target = settings.archive_dir / sha256[:2] / sha256 / stored_name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{file_name}.partial")
+        temporary = target.with_name(f".{stored_name}.partial")
         temporary.write_bytes(data)
         os.replace(temporary, target)
     return target
 
 
-def _quarantine(
-    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, sha256: str, error: ReaderError
-) -> None:
+def _quarantine_target(settings: Settings, file_name: str) -> Path:
+    """quarantine/<time stamp>_<safe name>, with a counter when that is taken (two rejected files of the same name
+    in different subfolders, or the same file rejected twice in one second): nothing in quarantine is overwritten."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = settings.quarantine_dir / f"{stamp}_{path.name}"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    stored_name = safe_name(file_name)
+    settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
+    for counter in range(1, 10_000):
+        prefix = stamp if counter == 1 else f"{stamp}-{counter}"
+        target = settings.quarantine_dir / f"{prefix}_{stored_name}"
+        if not any(path.exists() for path in (target, target.with_name(target.name + ".fehler.txt"))):
+            return target
+    raise OSError(f"no free quarantine name for {stored_name!r}")
+
+
+def _rejected_scope(data: bytes, extract: Extract | None = None) -> tuple[bool, str | None]:
+    """(is_kreis_held, owner_ags) of a rejected file, for the dashboard's scoping (dashboard/access.py): a file of a
+    public format is not held; a template is held by the one Kreis or KI its cells name (owner_codes); a file that no
+    reader recognises counts as held by nobody known, so only the Koordinierungsstelle sees it."""
+    from pipelines.readers.ba import is_ba_csv, is_ba_excel
+    from pipelines.readers.genesis_flat import is_genesis_flat
+    from pipelines.readers.genesis_table import is_genesis_table
+    from pipelines.readers.kreis_templates import owner_codes
+
+    if extract is not None and extract.reader != "kreis_template":
+        return False, None
+    try:
+        public_formats = (is_genesis_table, is_genesis_flat, is_ba_csv, is_ba_excel)
+        if extract is None and any(sniff(data) for sniff in public_formats):
+            return False, None
+    except ReaderError:
+        pass  # e.g. a workbook too large to look into
+    owners = owner_codes(data)
+    return True, next(iter(owners)) if len(owners) == 1 else None
+
+
+def _quarantine(
+    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, sha256: str, error: ReaderError,
+    scope: tuple[bool, str | None],
+) -> None:
+    """Move the file to quarantine/ under a safe name, next to a German report (.fehler.txt) and its details in
+    JSON (.fehler.json); the report and raw.rejected_files name the original file escaped."""
+    file_name = escaped_name(path.name)
+    inbox_path = escaped_name(str(path.relative_to(settings.inbox_dir)))
+    target = _quarantine_target(settings, path.name)
     shutil.move(str(path), target)
     where = ", ".join(
         part
@@ -542,31 +681,33 @@ def _quarantine(
         if part
     )
     report_text = (
-        f"Datei: {path.name}\n"
-        f"Abgelehnt am: {datetime.now():%d.%m.%Y %H:%M}\n"
+        f"Datei: {file_name}\n"
+        + (f"Pfad im Posteingang: {inbox_path}\n" if inbox_path != file_name else "")
+        + f"Abgelehnt am: {datetime.now():%d.%m.%Y %H:%M}\n"
         + (f"Stelle: {where}\n" if where else "")
-        + (f"Wert: {error.value}\n" if error.value else "")
+        + (f"Wert: {escaped_name(error.value)}\n" if error.value else "")
         + f"Grund: {error.message_de}\n\n"
-        f"Technische Details: {error.detail}\n"
+        f"Technische Details: {escaped_name(error.detail)}\n"
     )
     target.with_name(target.name + ".fehler.txt").write_text(report_text, encoding="utf-8")
     target.with_name(target.name + ".fehler.json").write_text(
         json.dumps(
-            {"file_name": path.name, "sha256": sha256, "message_de": error.message_de, "detail": error.detail,
-             "line": error.line, "column": error.column, "value": error.value},
-            ensure_ascii=False,
+            {"file_name": file_name, "inbox_path": inbox_path, "sha256": sha256, "message_de": error.message_de,
+             "detail": error.detail, "line": error.line, "column": error.column, "value": error.value},
+            ensure_ascii=True,  # a value or detail quoting the file may hold anything: \u escapes keep it valid JSON
             indent=2,
         ),
         encoding="utf-8",
     )
     connection.execute(
-        "insert into raw.rejected_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [sha256, path.name, str(target.relative_to(settings.sources_dir)), _now(), error.message_de, error.detail,
-         error.line, error.column, error.value],
+        "insert into raw.rejected_files (sha256, file_name, quarantine_path, rejected_at, message_de, detail, line, "
+        '"column", value, is_kreis_held, owner_ags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [sha256, file_name, str(target.relative_to(settings.sources_dir)), _now(), error.message_de, error.detail,
+         error.line, error.column, error.value, *scope],
     )
     log.error(
         "Rejected %s -> %s: %s (line %s, column %s, value %r)",
-        path.name, target, error.detail, error.line, error.column, error.value,
+        inbox_path, target.name, escaped_name(error.detail), error.line, error.column, error.value,
     )
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 
@@ -47,7 +48,8 @@ SERVING_TABLES: dict[str, str] = {
         "order by checked_at desc) = 1 order by raw_table, source_id"
     ),
     "rejected_files": (
-        "select file_name, rejected_at, message_de, line, \"column\", value from wh.raw.rejected_files order by rejected_at"
+        "select file_name, rejected_at, message_de, line, \"column\", value, coalesce(is_kreis_held, true) as "
+        "is_kreis_held, owner_ags from wh.raw.rejected_files order by rejected_at"
     ),
 }
 
@@ -60,6 +62,7 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
     """
     built_from = current_fingerprint(settings)
     target = settings.serving_path
+    remove_stale_temporaries(settings)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -90,6 +93,24 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
     os.replace(temporary, target)
     _publish_data_docs(settings)
     return counts
+
+
+def remove_stale_temporaries(settings: Settings) -> list[Path]:
+    """Remove what a killed publish left next to the snapshot (.serving.duckdb.<pid>.tmp and its .wal,
+    .validation_report.<pid>.zip) when process <pid> no longer runs; returns what was removed."""
+    from pipelines.run import _process_alive
+
+    removed = []
+    patterns = (f".{settings.serving_path.name}.*.tmp*", f".{settings.validation_report_path.stem}.*")
+    for path in sorted({path for pattern in patterns for path in settings.data_dir.glob(pattern)}):
+        pid = path.name.split(".")[-2 if path.name.endswith((".tmp", ".zip")) else -3]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            if path.is_dir():  # DuckDB's spill folder <file>.tmp
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def _publish_data_docs(settings: Settings) -> None:

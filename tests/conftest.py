@@ -125,6 +125,33 @@ def demo_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
     return workspace
 
 
+FORMULA_FILE_NAME = '=HYPERLINK("evil.example", "Tabelle") 12521.csv'  # a name cannot hold "/"
+LONG_FILE_NAME = "y" * 246 + ".csv"
+FORGED_REPORT_NAME = "abgelehnt\nStelle: Zeile 999\nGrund: alles in Ordnung.csv"
+
+
+@pytest.fixture(scope="session")
+def hostile_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
+    """One pipeline run on files with hostile names (issue 16): a 246-byte name, a spreadsheet formula as name, a
+    rejected file whose name would forge its report; and stale temp files of a publish that was killed (their
+    process is gone) in the data folder. Returns the workspace and the stale files in `workspace.stale`."""
+    workspace = new_workspace(tmp_path_factory.mktemp("hostile_pipeline"))
+    by_name = {path.name: path.read_bytes() for path in demo_files}
+    (workspace.inbox / LONG_FILE_NAME).write_bytes(by_name["demo_12411-01-01-4_2021.csv"])
+    (workspace.inbox / FORMULA_FILE_NAME).write_bytes(by_name["demo_12521-03i_2021.csv"])
+    (workspace.inbox / FORGED_REPORT_NAME).write_bytes(by_name["demo_12411-15i_2020.csv"][:300])
+    workspace.data_dir.mkdir(parents=True)
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    workspace.stale = [workspace.data_dir / name for name in (
+        f".serving.duckdb.{finished.pid}.tmp", f".serving.duckdb.{finished.pid}.tmp.wal",
+        f".validation_report.{finished.pid}.zip")]
+    for path in workspace.stale:
+        path.write_bytes(b"left by a killed publish")
+    workspace.run_pipeline()
+    return workspace
+
+
 @pytest.fixture
 def workspace(tmp_path) -> PipelineWorkspace:
     """An empty pipeline workspace of one test's own."""

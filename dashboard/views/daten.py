@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access, serving
-from dashboard.common import csv_download, demo_banner, no_snapshot_yet
+from dashboard.common import DOWNLOAD, csv_download, demo_banner, no_snapshot_yet
 from dashboard.formatting import format_number
 from pipelines.pull.genesis_api import PORTALS
 from pipelines.templates.render import empty_csv, empty_workbook
@@ -95,6 +95,11 @@ def rejected(rejected_files: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+OWN_FILES_ONLY_DE = (
+    "Angezeigt werden die öffentlichen Tabellen und die Dateien Ihres Kreises (Schul-, KiTa- und KI-Daten). "
+    "Dateien anderer Kreise sieht nur die Landesweite Koordinierungsstelle."
+)
+
 RUN_STATUS_DE = {
     "SUCCESS": "erfolgreich", "FAILURE": "fehlgeschlagen", "STARTED": "läuft", "STARTING": "startet",
     "QUEUED": "wartet", "CANCELED": "abgebrochen", "CANCELING": "wird abgebrochen", "NOT_STARTED": "nicht gestartet",
@@ -134,7 +139,7 @@ def _table_de(raw_table: str) -> str:
     return f"Vorlage {template.title if template else template_id}, Blatt {sheet}"
 
 
-def validation(results: pd.DataFrame) -> None:
+def validation(results: pd.DataFrame, full_report: bool) -> None:
     st.subheader("Prüfungen (Great Expectations)")
     if results.empty:
         st.info("Es liegen noch keine Prüfergebnisse vor.")
@@ -158,10 +163,11 @@ def validation(results: pd.DataFrame) -> None:
                 "unexpected_count": "Abweichungen"}),
             hide_index=True, width="stretch",
         )
-    report = serving.validation_report()
+    # the Data Docs quote unexpected values of every file, also of other Kreise's extracts: Koordinierungsstelle only
+    report = serving.validation_report() if full_report else None
     if report:
         st.download_button("Prüfbericht (HTML, als ZIP) herunterladen", report, file_name="pruefbericht.zip",
-                           mime="application/zip", key="download_report")
+                           mime="application/zip", key="download_report", **DOWNLOAD)
 
 
 def templates() -> None:
@@ -176,15 +182,15 @@ def templates() -> None:
             columns = st.columns(1 + len(template.sheets))
             columns[0].download_button("Excel-Vorlage", empty_workbook(template.id), file_name=f"{template.id}.xlsx",
                                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                       key=f"xlsx_{template.id}")
+                                       key=f"xlsx_{template.id}", **DOWNLOAD)
             for column, sheet in zip(columns[1:], template.sheets):
                 name = csv_file_name(template, sheet.name)
                 column.download_button(f"CSV {sheet.name}", empty_csv(template.id, sheet.name), file_name=name,
-                                       mime="text/csv", key=f"csv_{name}")
+                                       mime="text/csv", key=f"csv_{name}", **DOWNLOAD)
 
 
 def main() -> None:
-    access.require()  # internal page: file names, rejected files, run history (second line after the navigation)
+    user = access.require()  # internal page (second line of defence after the navigation)
     st.title("Daten & Qualität")
     try:
         info = serving.snapshot_info()
@@ -192,15 +198,18 @@ def main() -> None:
         no_snapshot_yet()
         templates()
         return
-    files = serving.source_files()
+    all_files = serving.source_files()
+    files = access.visible_files(all_files, user)
     if bool(info["is_synthetic"]) or bool(files["is_synthetic"].any()):
         demo_banner()
     st.caption(f"Veröffentlicht am {pd.Timestamp(info['published_at']):%d.%m.%Y %H:%M} (UTC)")
+    if len(files) < len(all_files):
+        st.info(OWN_FILES_ONLY_DE, icon=":material/lock:")
     loaded_files(files)
     freshness(serving.table_freshness())
     pipeline_runs(serving.pipeline_runs())
-    rejected(serving.rejected_files())
-    validation(serving.validation_results())
+    rejected(access.visible_files(serving.rejected_files(), user))
+    validation(serving.validation_results(), full_report=user.rights.centre_names == "alle")
     templates()
 
 

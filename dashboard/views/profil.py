@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, profile_data, serving
 from dashboard.common import (
-    BILDUNGSKETTE, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, published_snapshot, show_svg,
+    BILDUNGSKETTE, DOWNLOAD, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, published_snapshot, show_svg,
     url_choice,
 )
 from dashboard.formatting import format_change, format_value
@@ -77,7 +77,7 @@ def main() -> None:
     with pdf_column:
         st.download_button(
             "Kreisprofil als PDF", lambda: profile_data.profile_pdf(ags), file_name=f"kreisprofil_{ags}.pdf",
-            mime="application/pdf", icon=":material/picture_as_pdf:", type="primary", key="profile_pdf",
+            mime="application/pdf", icon=":material/picture_as_pdf:", type="primary", key="profile_pdf", **DOWNLOAD,
         )
     with data_column:
         with st.popover("Daten des Profils herunterladen", icon=":material/download:"):

@@ -83,6 +83,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pipelines.readers.errors import ReaderError, reject_html
+from pipelines.readers.workbook_limits import check_unpacked_size
 
 # Shared with the GENESIS reader: the same decoding (UTF-8 with/without BOM, cp1252 fallback) and CSV splitting.
 from pipelines.readers.genesis_table import _decode, _parse_records, _Record
@@ -413,6 +414,7 @@ def is_ba_excel(data: bytes) -> bool:
     if not data.startswith(_XLSX_SIGNATURE):
         return False
     needle = b"Statistik der Bundesagentur f"  # "für" may be written as a character reference
+    check_unpacked_size(data)  # before any member is read: a zip bomb is refused, not unpacked
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in archive.namelist():
@@ -448,6 +450,8 @@ def read_ba_excel(data: bytes, sheet: str | None = None) -> BaTable:
 
     # openpyxl is only needed here; the CSV readers stay standard-library only.
     from openpyxl import load_workbook
+
+    check_unpacked_size(data)
 
     try:
         with warnings.catch_warnings():

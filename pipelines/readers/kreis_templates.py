@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipelines.readers.errors import ReaderError
+from pipelines.readers.workbook_limits import check_unpacked_size
 from pipelines.templates.spec import AUX_SHEETS, ColumnSpec, SheetSpec, TemplateSpec, template_specs
 
 __all__ = [
@@ -240,6 +241,7 @@ class _Workbook:
 def _open_workbook(data: bytes) -> _Workbook:
     from python_calamine import CalamineWorkbook  # imported here: reading CSV templates does not need it
 
+    check_unpacked_size(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {
@@ -915,3 +917,37 @@ def _show(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
     return str(value).strip()
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Who holds a file (for the dashboard's scoping of rejected files, which have no rows in the warehouse)
+
+def owner_codes(data: bytes) -> set[str]:
+    """The Kreise and KIs a Kreis template file belongs to, read from its cells even when the file does not read
+    cleanly: the Kreis (first 5 digits) of every gemeinde_ags and 'KI' + every ki_id. The mart source_file_versions
+    applies the same rule to the rows of loaded files. Empty when the file is no template; never raises."""
+    try:
+        if _is_xlsx(data):
+            tables = _workbook_tables(_open_workbook(data))
+        else:
+            text, _ = _decode(data)
+            header = _csv_header(text)
+            if header is None:
+                return set()
+            line, cells = header
+            rows = [record for record in _csv_records(text) if record[0] > line]
+            tables = [_Table(where="", where_en="csv", header_line=line, header=cells, rows=rows)]
+    except Exception:  # noqa: BLE001 - a file that cannot be read at all simply names no owner
+        return set()
+    codes: set[str] = set()
+    for table in tables:
+        names = [_norm(cell) for cell in table.header]
+        for column, width, to_code in (("gemeinde_ags", 8, lambda v: v[:5]), ("ki_id", 5, lambda v: "KI" + v)):
+            if column not in names:
+                continue
+            index = names.index(column)
+            for _, cells in table.rows:
+                value = str(cells[index]).strip().removesuffix(".0") if index < len(cells) else ""
+                if value.isdigit():
+                    codes.add(to_code(value.zfill(width if len(value) <= width else 8)))
+    return codes

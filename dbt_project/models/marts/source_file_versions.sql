@@ -2,6 +2,9 @@
 -- For the same table and period the file with the newest Stand wins (int_genesis_cells_current applies the same
 -- rule); a file that replaced an older one is a revision, a file replaced by a newer Stand is superseded. Older
 -- versions stay in the raw tables and in the archive.
+-- Files the Kreis holds itself (Schulamt, Jugendamt, KI report templates) name who holds them (owner_ags): the Kreis
+-- (5 digits) of their schools' or KiTas' Gemeinden, or the KI ('KI' + ki_id) of a KI report; null when a file names
+-- several. The dashboard shows a KI only the held files of its own Kreis and centre (dashboard/access.py).
 -- A pulled flat file has no Stand line: its Stand is the one the portal's metadata stated when it was pulled.
 with pulled_stands as (
     select file_sha256, max(portal_stand) as portal_stand
@@ -20,6 +23,33 @@ file_periods as (
     select distinct file_sha256, table_code as source_key, period from {{ source('raw', 'genesis_table_cells') }}
     union all
     select distinct file_sha256, source_id as source_key, period from {{ source('raw', 'ba_cells') }}
+),
+
+schools as (
+    select file_sha256, schulnummer, schuljahr, gemeinde_ags from {{ source('raw', 'tpl_schulamt_schulen__schulen') }}
+),
+
+held_by as (
+    select file_sha256, left(gemeinde_ags, 5) as owner_ags from schools
+    union
+    -- a sheet hsu_sprachen on its own: the Kreis of its schools, as loaded from any file
+    select languages.file_sha256, left(schools.gemeinde_ags, 5)
+    from {{ source('raw', 'tpl_schulamt_schulen__hsu_sprachen') }} as languages
+    inner join schools using (schulnummer, schuljahr)
+    union
+    select file_sha256, left(gemeinde_ags, 5) from {{ source('raw', 'tpl_jugendamt_kitas__kitas') }}
+    union
+    select file_sha256, 'KI' || ki_id from {{ source('raw', 'tpl_ki_jahresbericht__stammdaten') }}
+    union
+    select file_sha256, 'KI' || ki_id from {{ source('raw', 'tpl_ki_jahresbericht__programme') }}
+    union
+    select file_sha256, 'KI' || ki_id from {{ source('raw', 'tpl_ki_jahresbericht__kooperationen') }}
+),
+
+owners as (
+    select file_sha256, case when count(distinct owner_ags) = 1 then min(owner_ags) end as owner_ags
+    from held_by
+    group by file_sha256
 ),
 
 ranked as (
@@ -58,6 +88,8 @@ select
     files.is_synthetic,
     files.row_count,
     files.archive_path,
+    files.reader = 'kreis_template' as is_kreis_held,
+    owners.owner_ags,
     per_file.periods,
     coalesce(per_file.is_current, true) as is_current,
     coalesce(per_file.is_revision, false) as is_revision,
@@ -68,3 +100,4 @@ select
     end as status_de
 from files
 left join per_file on per_file.file_sha256 = files.sha256
+left join owners on owners.file_sha256 = files.sha256
