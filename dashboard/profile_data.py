@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.labels import GROUP_LABELS_DE as GROUP_NAMES
 from dashboard.labels import stage_rank, stage_section, table_label
+from dashboard.series_breaks import SeriesBreak, with_break_column
 
 # Differences smaller than this (in the indicator's unit) count as "wie NRW".
 SAME_AS_NRW = 0.05
@@ -133,8 +134,9 @@ def missing_indicators(shown: list[Tile], catalogue: pd.DataFrame) -> list[str]:
     return [row.name_de for row in catalogue.itertuples() if row.indicator_id not in have]
 
 
-def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Every figure of the profile with its sources, as the CSV/Excel download offers it (German headers)."""
+def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame, breaks: list[SeriesBreak]) -> pd.DataFrame:
+    """Every figure of the profile with its sources and the break in the series at the year it happens, as the
+    CSV/Excel download offers it (German headers)."""
     names = catalogue.set_index("indicator_id")["name_de"]
     frame = profile.assign(
         indikator=profile["indicator_id"].map(names),
@@ -153,7 +155,8 @@ def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
         "is_synthetic": "Demodaten",
     }
     present = [c for c in columns if c in frame.columns]
-    return frame[present].rename(columns=columns)
+    return with_break_column(frame[present].rename(columns=columns), breaks, profile["indicator_id"],
+                             profile["group_id"], profile["year"])
 
 
 def profile_pdf(ags: str) -> bytes:
@@ -165,5 +168,6 @@ def profile_pdf(ags: str) -> bytes:
     rb_ags = districts.set_index("ags").loc[ags, "rb_ags"]
     return build_kreisprofil_pdf(
         ags, serving.values_of_units((ags, rb_ags, "05")), serving.indicators(), districts,
+        breaks=serving.series_breaks(),
         is_synthetic=bool(serving.snapshot_info()["is_synthetic"]) or None,
     )
