@@ -264,7 +264,10 @@ def test_series_page_restores_its_selection_from_the_url_and_shows_the_snapshot(
     assert table.loc["Kreis Olpe", "2017"] == "–"
 
     captions = " ".join(caption.value for caption in app.caption)
-    assert "2017: Die Bundesagentur für Arbeit" in captions  # the break, explained under the chart
+    # the breaks, explained under the chart: read from the snapshot's series_breaks
+    gap, ukraine = (next(b for b in _breaks(snapshot) if b.key == key and b.indicator_id == "arbeitslosenquote")
+                    for key in ("ba_auslaender_2017", "ukraine_sgb2_2022"))
+    assert f"**Bruch in der Reihe:** {gap.text_de}" in captions and ukraine.text_de in captions
     assert "Keine Daten:** Kreis Olpe 2017" in captions
     [(first, last)] = snapshot(
         "select min(numerator_stand), max(numerator_stand) from indicator_values where indicator_id = "
@@ -279,11 +282,14 @@ def test_series_page_restores_its_selection_from_the_url_and_shows_the_snapshot(
     got = downloaded.set_index(["Gebiet", "Berichtsjahr"])["Wert"]
     np.testing.assert_allclose(got.loc[expected.index].to_numpy(float), expected.to_numpy(float))  # NaN = NaN
     assert set(downloaded["Gruppe"]) == {"ausländisch"}
+    noted = downloaded.dropna(subset=[series_breaks.BREAK_COLUMN])
+    assert set(noted["Berichtsjahr"]) == {2017, 2022} and (noted.loc[noted["Berichtsjahr"] == 2017,
+                                                                      series_breaks.BREAK_COLUMN] == gap.text_de).all()
 
     app.selectbox(key="series_group").select("insgesamt").run()
     assert not app.exception
     assert _param(app, "gruppe") == "insgesamt"
-    assert "Bundesagentur für Arbeit hat die Arbeitslosenquote" not in " ".join(c.value for c in app.caption)
+    assert gap.text_de not in " ".join(c.value for c in app.caption)  # only the group ausländisch misses 2017
 
 
 def test_series_page_starts_with_the_profile_unit_and_nrw_and_shows_the_gap(snapshot, media):

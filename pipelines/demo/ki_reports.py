@@ -7,7 +7,8 @@ third-party funds for some. Integrationskonzept: a first council decision betwee
 condition of the funding), then for most centres updates every 4 to 9 years, for some none: so in any year some
 concepts are recent and some are old, which the quality standards (pipelines/standards/) tell apart; reported once
 decided. Cooperation with the Integrationsrat: nearly every kreisfreie Stadt; in a Kreis with the councils of some of
-its towns (none in some years). Programmes (not every KI runs every programme): group
+its towns (none in some years). Migrantenselbstorganisationen: most centres, but about one in ten reports none in a
+year. Programmes (not every KI runs every programme): group
 programmes scale with the area (halved in the pandemic years 2020/21); the HSU coordination reports the HSU
 participants and schools of the school model, the advice for newly arrived pupils follows the newly arrived pupils
 of the area (peaks 2015/16 and 2022/23). Dirt: optional fields left empty (third-party staff 'none', one report
@@ -205,6 +206,9 @@ def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, l
         if n == 0 and r.random() < 0.7:
             continue  # rows of types without partners are often left out
         kooperationen.append({"ki_id": ki, "berichtsjahr": year, "partnertyp": typ, "anzahl": n})
+    if _rng(seed, "ki-report-no-mso", ki, year).random() < 0.1:  # own draws: the other figures stay as they were
+        # some centres work with no Migrantenselbstorganisation in a year (the yes/no standard tells them apart)
+        kooperationen = [row for row in kooperationen if row["partnertyp"] != "Migrantenselbstorganisation (MSO)"]
     rows = {"stammdaten": [stammdaten], "programme": programmes, "kooperationen": kooperationen}
     if year >= TINTG_FIRST_YEAR:
         rows["programme"] = programmes + _tintg_tasks(seed, year, ki, size)
@@ -241,7 +245,7 @@ def _tintg_sheet(seed: int, year: int, ki: str, size: float) -> list[dict]:
     r = _rng(seed, "ki-report-tintg", ki, year)
     if r.random() < 0.1:
         return []  # the sheet is optional: some centres do not fill it in
-    case_management = _quarter(2 + 6 * math.sqrt(size) + r.gauss(0, 0.5)) if r.random() < 0.95 else Decimal(0)
+    case_management = _quarter(2 + 6 * math.sqrt(size) + r.gauss(0, 0.5)) if r.random() < 0.85 else Decimal(0)
     teachers, specialists, admin = Decimal(2), Decimal("2.5"), Decimal("0.5") if r.random() < 0.5 else Decimal(1)
     return [{
         "ki_id": ki,

@@ -109,7 +109,7 @@ judged as (
         versions.rule_de,
         versions.condition_metric_id,
         versions.condition_minimum,
-        condition_catalogue.name_de as condition_name_de,
+        conditions.metric_name_de as condition_name_de,
         versions.catalogue_edition,
         case when versions.rule_type = 'offer_in_every_stage' then stage_coverage.stages_with_offer
             else metrics.value end as value,
@@ -153,8 +153,6 @@ judged as (
         end as detail_de
     from judgements
     inner join versions on versions.standard_id = judgements.standard_id and versions.version = judgements.version
-    left join {{ ref('ki_metric_catalogue') }} as condition_catalogue
-        on condition_catalogue.metric_id = versions.condition_metric_id
     left join metrics
         on metrics.ki_ags = judgements.ki_ags and metrics.year = judgements.year
         and metrics.metric_id = versions.metric_id
