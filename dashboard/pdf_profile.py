@@ -42,7 +42,7 @@ from reportlab.platypus import (
 
 from dashboard.charts import COLOUR_LAND, COLOUR_REGION, COLOUR_SELECTED
 from dashboard.formatting import format_change, format_date, format_number, format_value
-from dashboard.labels import STATUS_SUPPRESSED, group_label, stage_rank, value_status
+from dashboard.labels import STATUS_SUPPRESSED, group_label, reporting_lines, stage_rank, value_status
 from dashboard.series_breaks import SeriesBreak, text_with_source, within
 
 FONT = "Vera"
@@ -135,6 +135,7 @@ def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame,
         description = indicator.get(f"{role}_de") or ""
         if tables or description:
             lines.append(f"{label}: {description} – " + "; ".join(tables) if tables else f"{label}: {description}")
+    lines += reporting_lines(latest)
     lines += [f"Bruch in der Reihe: {text_with_source(item)}" for item in breaks]
     if indicator.get("caveats_de"):
         lines.append(f"Hinweis: {indicator['caveats_de']}")
@@ -197,7 +198,8 @@ def indicator_profile(indicator: dict, values: pd.DataFrame, kreis: dict,
         previous_label=period_label(previous_year),
         table=pd.DataFrame(table_rows),
         trend=trend.reset_index(drop=True),
-        sources=_source_lines(indicator, shown, latest, shown_breaks),
+        sources=_source_lines(indicator, shown, latest.assign(name=latest["ags"].map(
+            {ags: kreis.get("display_name", ags), rb_ags: "Regierungsbezirk", "05": "NRW"})), shown_breaks),
         breaks=shown_breaks,
     )
 
@@ -208,7 +210,10 @@ def profile_stages(
 ) -> list[tuple[str, list[IndicatorProfile], list[str]]]:
     """Per stage of the Bildungskette, in order: the indicators with data for the Kreis, and the names of those
     the catalogue lists but that have no data yet."""
+    from dashboard.profile_data import profile_indicators
+
     kreis = districts.set_index("ags").loc[ags].to_dict() | {"ags": ags}
+    indicators = profile_indicators(indicators)
     catalogue = indicators.assign(_rank=indicators["stage"].map(stage_rank)).sort_values(["_rank", "name_de"])
     stages = []
     for stage, part in catalogue.groupby("stage", sort=False):

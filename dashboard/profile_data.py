@@ -88,12 +88,21 @@ def _source_text(row: pd.Series, licence: str) -> str:
     return f"Quelle: {names}{stand}; {licence_short}"
 
 
+def profile_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's indicators the Kreisprofil shows (column in_profile: not the Ausländeranteil laut
+    Ausländerzentralregister beside the headline one); every indicator for a catalogue without the column."""
+    if "in_profile" not in catalogue.columns:
+        return catalogue
+    return catalogue[catalogue["in_profile"].fillna(True).astype(bool)]
+
+
 def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) -> list[Tile]:
-    """One tile per indicator the unit has (group insgesamt), in the order of the Bildungskette."""
+    """One tile per indicator of the profile (profile_indicators) the unit has (group insgesamt), in the order of
+    the Bildungskette."""
     result = []
     overall = profile[profile["group_id"] == "insgesamt"]
     overall = overall[overall["value"].notna() | overall["is_suppressed"]]
-    for indicator in catalogue.sort_values("stage", key=lambda s: s.map(stage_rank)).itertuples():
+    for indicator in profile_indicators(catalogue).sort_values("stage", key=lambda s: s.map(stage_rank)).itertuples():
         rows = overall[overall["indicator_id"] == indicator.indicator_id].sort_values("year")
         if rows.empty:
             continue
@@ -131,7 +140,7 @@ def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) ->
 
 def missing_indicators(shown: list[Tile], catalogue: pd.DataFrame) -> list[str]:
     have = {tile.indicator_id for tile in shown}
-    return [row.name_de for row in catalogue.itertuples() if row.indicator_id not in have]
+    return [row.name_de for row in profile_indicators(catalogue).itertuples() if row.indicator_id not in have]
 
 
 def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame, breaks: list[SeriesBreak]) -> pd.DataFrame:

@@ -38,6 +38,7 @@ def default_units(profile_unit: str | None, options: pd.DataFrame) -> list[str]:
 SERIES_COLUMNS = [
     "ags", "name", "year", "period_label", "value", "unit", "numerator", "denominator", "is_suppressed", "flag",
     "numerator_source_table", "numerator_stand", "denominator_source_table", "denominator_stand",
+    "reporting_units", "reporting_units_total",
 ]
 
 
@@ -55,7 +56,7 @@ def series_frame(values: pd.DataFrame, units: pd.DataFrame, chosen: list[str]) -
     frame["unit"] = values["unit"].iloc[0]
     frame["is_suppressed"] = frame["is_suppressed"].fillna(False).astype(bool)
     frame["value"] = frame["value"].where(~frame["is_suppressed"])
-    return frame[SERIES_COLUMNS].reset_index(drop=True)
+    return frame.reindex(columns=SERIES_COLUMNS).reset_index(drop=True)  # older snapshots lack some columns
 
 
 GAP_COLUMNS = [

@@ -89,6 +89,11 @@ def test_profile_table_and_suppressed_tiles(served, demo_pipeline):
     breaks = series_breaks.from_frame(connection.execute("select * from series_breaks").df())
     connection.close()
     tiles = profile_data.tiles(profile, catalogue, gaps)
+    # the profile shows the headline Ausländeranteil (Fortschreibung), not the AZR one beside it
+    shown = {tile.indicator_id for tile in tiles}
+    assert "auslaenderanteil" in shown and "auslaenderanteil_azr" not in shown
+    assert (profile["indicator_id"] == "auslaenderanteil_azr").any()  # it is served, only not as a tile
+    assert "Ausländeranteil laut Ausländerzentralregister" not in profile_data.missing_indicators(tiles, catalogue)
     for tile in tiles:
         rows = profile[(profile["indicator_id"] == tile.indicator_id) & (profile["group_id"] == "insgesamt")
                        & (profile["year"] == tile.year)]

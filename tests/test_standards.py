@@ -225,7 +225,7 @@ def test_check_command(tmp_path):
     good = subprocess.run([sys.executable, "-m", "pipelines.standards", "check"], cwd=PROJECT_ROOT,
                           capture_output=True, text=True)
     assert good.returncode == 0 and "Standardkatalog in Ordnung" in good.stdout
-    assert "7 Standards, 8 Fassungen" in good.stdout
+    assert "12 Standards, 19 Fassungen" in good.stdout
     path = write_catalogue(tmp_path / "eigener.yml", broken(BROKEN_CASES["unknown_metric"][0]))
     bad = subprocess.run([sys.executable, "-m", "pipelines.standards", "check", str(path)], cwd=PROJECT_ROOT,
                          capture_output=True, text=True)
