@@ -38,7 +38,7 @@ def from_frame(frame: pd.DataFrame) -> list[SeriesBreak]:
     breaks = []
     for row in frame.sort_values(["indicator_id", "chart_position", "break_id"]).to_dict("records"):
         groups = row.get("group_ids")
-        groups = tuple(groups) if groups is not None and not (isinstance(groups, float) and pd.isna(groups)) else None
+        groups = tuple(g for g in groups.split("|") if g) if isinstance(groups, str) else None
         breaks.append(SeriesBreak(
             key=row["break_id"], indicator_id=row["indicator_id"], x=float(row["chart_position"]),
             first_year=int(row["first_year"]), kind=row["kind"], label=row["label_de"], text_de=row["text_de"],

@@ -2,7 +2,7 @@
 -- every consumer of a series reads them from the snapshot (charts, Steckbriefe, PDF, downloads).
 -- chart_position is the place on a year axis: between the last year before and the first year on a new basis
 -- (first_year - 0.5), or on the year itself for a single year that is not comparable or a year without data.
--- group_ids is null when the break affects every group of the indicator.
+-- group_ids ('|'-separated, like the catalogue's groups) is null when the break affects every group of the indicator.
 with breaks as (
     select * from {{ ref('series_break_catalogue') }}
 ),
@@ -14,8 +14,8 @@ catalogue as (
 per_indicator as (
     select breaks.* exclude (indicator_ids, group_ids),
         trim(unnest(string_split(breaks.indicator_ids, '|'))) as indicator_id,
-        case when nullif(trim(breaks.group_ids), '') is not null
-            then list_transform(string_split(breaks.group_ids, '|'), group_id -> trim(group_id)) end as group_ids
+        -- the groups as written, blanks removed; null = every group
+        nullif(replace(trim(coalesce(breaks.group_ids, '')), ' ', ''), '') as group_ids
     from breaks
 )
 

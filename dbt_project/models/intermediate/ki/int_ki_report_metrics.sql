@@ -105,6 +105,8 @@ tintg_metrics as (
         case when tintg_figures.file_name is not null then figures.value end as value,
         cast(null as date) as value_date,
         case when tintg_figures.file_name is null then 'Blatt tintg im Jahresbericht ohne Zeile'
+            when figures.value is null and figures.metric_id in ('kim_faelle_je_vzae', 'landesstellen_besetzt_anteil')
+                then 'Nicht berechenbar: keine Stellen angegeben'
             when figures.value is null then 'Angabe im Jahresbericht leer' end as missing_reason_de,
         'tintg' as report_sheet,
         tintg_figures.file_name as report_file,
