@@ -12,7 +12,8 @@ import streamlit as st
 from dashboard import access, serving
 from dashboard.formatting import format_stand
 from dashboard.labels import (  # noqa: F401 (re-exported for the pages)
-    BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, reporting_lines, stage_rank, stage_section, table_label,
+    BILDUNGSKETTE, GROUP_LABELS_DE, REPORTING_LABEL, STATUS_SUPPRESSED, reporting_text, stage_rank, stage_section,
+    table_label,
 )
 
 DEMO_BANNER = (
@@ -202,7 +203,9 @@ def source_note(indicator: dict, shown: pd.DataFrame) -> str:
             for table, part in parts.groupby(f"{role}_source_table")
         ) or "–"
         lines.append(f"**{label}:** {indicator[f'{role}_de']} – {tables}")
-    lines += [f"**{line.split(': ', 1)[0]}:** {line.split(': ', 1)[1]}" for line in reporting_lines(shown)]
+    reporting = reporting_text(shown)
+    if reporting:
+        lines.append(f"**{REPORTING_LABEL}:** {reporting}")
     lines.append(f"**Hinweis:** {indicator['caveats_de']}")
     lines.append(f"**Lizenz:** {indicator['licence_de']}")
     return "  \n".join(lines)

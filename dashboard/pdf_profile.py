@@ -42,7 +42,9 @@ from reportlab.platypus import (
 
 from dashboard.charts import COLOUR_LAND, COLOUR_REGION, COLOUR_SELECTED
 from dashboard.formatting import format_change, format_date, format_number, format_value
-from dashboard.labels import STATUS_SUPPRESSED, group_label, reporting_lines, stage_rank, value_status
+from dashboard.labels import (
+    REPORTING_LABEL, STATUS_SUPPRESSED, group_label, reporting_text, stage_rank, value_status,
+)
 from dashboard.series_breaks import SeriesBreak, text_with_source, within
 
 FONT = "Vera"
@@ -135,7 +137,9 @@ def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame,
         description = indicator.get(f"{role}_de") or ""
         if tables or description:
             lines.append(f"{label}: {description} – " + "; ".join(tables) if tables else f"{label}: {description}")
-    lines += reporting_lines(latest)
+    reporting = reporting_text(latest)
+    if reporting:
+        lines.append(f"{REPORTING_LABEL}: {reporting}")
     lines += [f"Bruch in der Reihe: {text_with_source(item)}" for item in breaks]
     if indicator.get("caveats_de"):
         lines.append(f"Hinweis: {indicator['caveats_de']}")

@@ -602,3 +602,21 @@ def test_compare_page_keeps_the_type_of_a_ki_without_values(snapshot):
     assert position["Median des Vergleichstyps"] == format_value(median, "%")
     assert any(description in markdown.value for markdown in app.markdown)
     assert not app.info
+
+
+def test_optional_school_fields_say_how_many_schools_reported_them(snapshot, media):
+    """Erstförderung is an optional field of the Schulamt extract: the chart's source note and the download say how
+    many schools of each unit reported it (served reporting_units of reporting_units_total)."""
+    app = _open("zeitreihen", indikator="seiteneinsteiger", gruppe="insgesamt", gebiete="05966,05")
+    assert not app.exception
+    [(period, reported, of_all)] = snapshot(
+        "select period_label, reporting_units, reporting_units_total from indicator_values "
+        "where indicator_id = 'seiteneinsteiger' and group_id = 'insgesamt' and ags = '05966' "
+        "order by year desc limit 1").itertuples(index=False)
+    assert 0 < reported < of_all  # the demo has schools that left the field empty
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"Schulen mit Angabe (das Feld ist im Schulauszug freiwillig):** Kreis Olpe {period}: {reported} von " \
+        f"{of_all}" in captions
+    downloaded = _csv(media(app, "series_download_csv"))
+    latest = downloaded[downloaded["Gebiet"] == "Kreis Olpe"].sort_values("Berichtsjahr").iloc[-1]
+    assert (latest["Schulen mit Angabe"], latest["Schulen insgesamt"]) == (reported, of_all)
