@@ -78,7 +78,7 @@ INTERNAL_PAGES = frozenset({"daten", "standards"})
 # do the run history and the validation report, which serving.py checks under the names below.
 PUBLIC_TABLES = frozenset({
     "indicator_values", "indicator_comparisons", "indicator_group_gaps", "indicators", "districts",
-    "kreis_vergleichstypen", "snapshot_info", "base_figures", "source_tables",
+    "kreis_vergleichstypen", "snapshot_info", "base_figures", "source_tables", "series_breaks",
 })
 RUN_HISTORY = "pipeline_runs"
 VALIDATION_REPORT = "validation_report"

@@ -13,7 +13,8 @@ import streamlit as st
 from dashboard import access, serving
 from dashboard.formatting import format_stand
 from dashboard.labels import (  # noqa: F401 (re-exported for the pages)
-    BILDUNGSKETTE, GROUP_LABELS_DE, STATUS_SUPPRESSED, stage_rank, stage_section, table_label,
+    BILDUNGSKETTE, GROUP_LABELS_DE, REPORTING_LABEL, STATUS_SUPPRESSED, reporting_text, stage_rank, stage_section,
+    table_label,
 )
 
 DEMO_BANNER = (
@@ -75,8 +76,9 @@ def no_indicators_yet(rejected_count: int) -> None:
             "Korrektur die Datei erneut in den Posteingang legen."
         )
     lines.append(
-        "Manche Tabellen ergeben erst zusammen eine Kennzahl (z. B. der Ausländeranteil: 12521-03i mit 12411-15i "
-        "oder 12411-01-01-4); welche Tabellen gebraucht werden, steht in `sources/README.md`."
+        "Manche Tabellen ergeben erst zusammen eine Kennzahl (z. B. der Ausländeranteil laut "
+        "Ausländerzentralregister: 12521-03i mit 12411-15i oder 12411-01-01-4); welche Tabellen gebraucht werden, "
+        "steht in `sources/README.md`."
     )
     st.info("\n\n".join(lines))
     if rejected_count and access.current_user().rights.internal:
@@ -199,6 +201,9 @@ def value_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
         "Nenner": frame["denominator"],
         "Gesperrt": frame["is_suppressed"].map({True: "ja", False: "nein"}),
         "Zeichen": frame["flag"],
+        # indicators on an optional field of the Schulamt extract: how many schools reported it
+        **({"Schulen mit Angabe": frame["reporting_units"], "Schulen insgesamt": frame["reporting_units_total"]}
+           if "reporting_units" in frame.columns else {}),
     }
 
 
@@ -233,6 +238,9 @@ def source_note(indicator: dict, shown: pd.DataFrame) -> str:
             for table, part in parts.groupby(f"{role}_source_table")
         ) or "–"
         lines.append(f"**{label}:** {indicator[f'{role}_de']} – {tables}")
+    reporting = reporting_text(shown)
+    if reporting:
+        lines.append(f"**{REPORTING_LABEL}:** {reporting}")
     lines.append(f"**Hinweis:** {indicator['caveats_de']}")
     lines.append(f"**Lizenz:** {indicator['licence_de']}")
     return "  \n".join(lines)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard import charts
 from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT, source_columns, stand_text, table_label, value_columns
+from dashboard.series_breaks import SeriesBreak, with_break_column
 from dashboard.formatting import format_number, format_value
 
 LEVELS = {"Kreis": "Kreise und kreisfreie Städte", "KI": "Kommunale Integrationszentren (KI)"}
@@ -120,10 +121,11 @@ def position_table(row: pd.Series, level: str) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["Kennzahl", "Wert"])
 
 
-def download_table(frame: pd.DataFrame, indicator_name: str, group_id: str) -> pd.DataFrame:
-    """Rows of the ranking (or of a type, or the chosen unit) with German headers, numbers unformatted."""
-    return pd.DataFrame({
-        "Indikator": indicator_name,
+def download_table(frame: pd.DataFrame, indicator: dict, group_id: str, breaks: list[SeriesBreak]) -> pd.DataFrame:
+    """Rows of the ranking (or of a type, or the chosen unit) with German headers, numbers unformatted, and the break
+    in the series where the year is the first on a new basis (served table series_breaks)."""
+    table = pd.DataFrame({
+        "Indikator": indicator["name_de"],
         "Gruppe": GROUP_NAMES.get(group_id, group_id),
         "Rang": frame["rank_nrw"],
         "Anzahl im Rang": frame["ranked_count_nrw"],
@@ -136,6 +138,8 @@ def download_table(frame: pd.DataFrame, indicator_name: str, group_id: str) -> p
         "Median des Vergleichstyps": frame["vergleichstyp_median"],
         **source_columns(frame),
     })
+    return with_break_column(table, breaks, [indicator["indicator_id"]] * len(frame), [group_id] * len(frame),
+                             frame["year"])
 
 
 def without_value(frame: pd.DataFrame) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.common import GROUP_NAMES, table_label, stage_rank, stage_section
 from dashboard.formatting import format_number
-from dashboard.timeseries import SERIES_BREAKS, indicator_tables
+from dashboard.series_breaks import SeriesBreak, of_indicator, text_with_source
 
 ALL_STAGES = "alle"
 
@@ -82,16 +82,11 @@ def source_lines(indicator: pd.Series | dict, versions: pd.DataFrame) -> list[tu
     return lines
 
 
-def series_breaks(indicator: pd.Series | dict) -> list[str]:
-    """The known breaks (timeseries.SERIES_BREAKS) in any of the indicator's series: those of its source tables,
-    for the groups it has."""
-    tables = indicator_tables(indicator)
+def series_breaks(indicator: pd.Series | dict, breaks: list[SeriesBreak]) -> list[str]:
+    """The known breaks (served table series_breaks) in any of the indicator's series, for the groups it has, each
+    with its source."""
     groups = {g.strip() for g in str(indicator["groups"]).split("|")}
-    return [
-        item.text_de for item in SERIES_BREAKS
-        if any(table.startswith(prefix) for table in tables for prefix in item.table_prefixes)
-        and (item.groups is None or groups & set(item.groups))
-    ]
+    return [text_with_source(item) for item in of_indicator(breaks, indicator["indicator_id"], groups)]
 
 
 UNVERIFIED_TEXT = "Format nicht an einem echten Download geprüft"
@@ -124,7 +119,8 @@ def format_check_text(indicator: pd.Series | dict, sources: pd.DataFrame) -> str
         "eigenen Download abgleichen."
 
 
-def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame, sources: pd.DataFrame,
+                    breaks: list[SeriesBreak]) -> pd.DataFrame:
     """One row per indicator in the order of the Bildungskette, every field in German, as shown and downloaded."""
     rows = []
     ordered = catalogue.assign(_order=catalogue["stage"].map(stage_rank)).sort_values(["_order", "name_de"])
@@ -150,7 +146,7 @@ def factsheet_table(catalogue: pd.DataFrame, versions: pd.DataFrame, sources: pd
             "Quellen Nenner": ", ".join(catalogue_tables(indicator, "denominator")),
             "Geladene Datenstände": "; ".join(f"{role} {table}: {text}" for role, table, text in lines),
             "Berichtsjahre mit Daten": year_ranges(years),
-            "Brüche in der Reihe": " ".join(series_breaks(indicator)) or "keine bekannten",
+            "Brüche in der Reihe": " ".join(series_breaks(indicator, breaks)) or "keine bekannten",
             "Formatprüfung": format_check_text(indicator, sources),
             "Hinweise": indicator["caveats_de"],
             "Lizenz": indicator["licence_de"],

@@ -76,3 +76,24 @@ def table_label(table: str) -> str:
     if table.startswith("ba_"):
         return "Statistik der Bundesagentur für Arbeit"
     return f"Tabelle {table}"
+
+
+
+REPORTING_LABEL = "Schulen mit Angabe (das Feld ist im Schulauszug freiwillig)"
+
+
+def reporting_text(rows) -> str | None:
+    """For indicators on an optional field of the Schulamt extract (indicator_values.reporting_units): how many
+    schools of each unit reported it, e.g. 'Kreis Olpe 2024/25: 95 von 98'; None for other indicators. `rows` are
+    served indicator rows (one year or several, with a column name or ags); the latest year of each unit is named."""
+    if "reporting_units" not in getattr(rows, "columns", ()) or rows["reporting_units"].isna().all():
+        return None
+    known = rows.dropna(subset=["reporting_units"]).sort_values("year")
+    name_column = "name" if "name" in known.columns else "ags"
+    parts = []
+    for _, unit_rows in known.groupby(name_column, sort=False):
+        row = unit_rows.iloc[-1]
+        period = row["period_label"] if isinstance(row.get("period_label"), str) else row["year"]
+        parts.append(f"{row[name_column]} {period}: {int(row['reporting_units'])} von "
+                     f"{int(row['reporting_units_total'])}")
+    return "; ".join(parts)

@@ -42,7 +42,10 @@ from reportlab.platypus import (
 
 from dashboard.charts import COLOUR_LAND, COLOUR_REGION, COLOUR_SELECTED
 from dashboard.formatting import format_change, format_date, format_number, format_value
-from dashboard.labels import STATUS_SUPPRESSED, group_label, stage_rank, value_status
+from dashboard.labels import (
+    REPORTING_LABEL, STATUS_SUPPRESSED, group_label, reporting_text, stage_rank, value_status,
+)
+from dashboard.series_breaks import SeriesBreak, text_with_source, within
 
 FONT = "Vera"
 FONT_BOLD = "Vera-Bold"
@@ -85,6 +88,7 @@ class IndicatorProfile:
     table: pd.DataFrame  # group_id, group, kreis_previous, kreis_latest, change, rb_latest, nrw_latest (texts)
     trend: pd.DataFrame  # year, role (Kreis, Regierungsbezirk, NRW), value
     sources: list[str]
+    breaks: tuple[SeriesBreak, ...] = ()  # breaks in the series within the years of the trend (served table)
 
 
 def _groups(indicator: dict) -> list[str]:
@@ -116,9 +120,10 @@ def stand_text(stands: pd.Series) -> str:
     return f"Stände {format_date(first)} bis {format_date(last)}"
 
 
-def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame) -> list[str]:
-    """Zähler and Nenner with table code and Stand (of the latest figures, and the span of the time series),
-    the caveats and the licence."""
+def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame,
+                  breaks: tuple[SeriesBreak, ...] = ()) -> list[str]:
+    """Zähler and Nenner with table code and Stand (of the latest figures, and the span of the time series), the
+    breaks in the series with their sources, the caveats and the licence."""
     lines = []
     for role, label in (("numerator", "Zähler"), ("denominator", "Nenner")):
         tables = []
@@ -132,6 +137,10 @@ def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame) ->
         description = indicator.get(f"{role}_de") or ""
         if tables or description:
             lines.append(f"{label}: {description} – " + "; ".join(tables) if tables else f"{label}: {description}")
+    reporting = reporting_text(latest)
+    if reporting:
+        lines.append(f"{REPORTING_LABEL}: {reporting}")
+    lines += [f"Bruch in der Reihe: {text_with_source(item)}" for item in breaks]
     if indicator.get("caveats_de"):
         lines.append(f"Hinweis: {indicator['caveats_de']}")
     if indicator.get("licence_de"):
@@ -139,8 +148,10 @@ def _source_lines(indicator: dict, shown: pd.DataFrame, latest: pd.DataFrame) ->
     return lines
 
 
-def indicator_profile(indicator: dict, values: pd.DataFrame, kreis: dict) -> IndicatorProfile | None:
-    """The profile block of one indicator for the Kreis, or None when the Kreis has no row for it."""
+def indicator_profile(indicator: dict, values: pd.DataFrame, kreis: dict,
+                      breaks: list[SeriesBreak] | None = None) -> IndicatorProfile | None:
+    """The profile block of one indicator for the Kreis, or None when the Kreis has no row for it; `breaks` are all
+    known breaks (serving.series_breaks), of which those within the trend's years are kept."""
     ags, rb_ags = kreis["ags"], kreis["rb_ags"]
     rows = values[(values["indicator_id"] == indicator["indicator_id"]) & values["ags"].isin([ags, rb_ags, "05"])]
     own = rows[rows["ags"] == ags]
@@ -181,6 +192,7 @@ def indicator_profile(indicator: dict, values: pd.DataFrame, kreis: dict) -> Ind
     shown = rows[rows["year"].isin(years) & (rows["group_id"] == main_group) | rows["year"].isin(
         [year for year in (latest_year, previous_year) if year is not None])]
     latest = rows[rows["year"] == latest_year]
+    shown_breaks = tuple(within(breaks or [], indicator["indicator_id"], main_group, trend["year"]))
     return IndicatorProfile(
         indicator=indicator,
         main_group=main_group,
@@ -190,22 +202,28 @@ def indicator_profile(indicator: dict, values: pd.DataFrame, kreis: dict) -> Ind
         previous_label=period_label(previous_year),
         table=pd.DataFrame(table_rows),
         trend=trend.reset_index(drop=True),
-        sources=_source_lines(indicator, shown, latest),
+        sources=_source_lines(indicator, shown, latest.assign(name=latest["ags"].map(
+            {ags: kreis.get("display_name", ags), rb_ags: "Regierungsbezirk", "05": "NRW"})), shown_breaks),
+        breaks=shown_breaks,
     )
 
 
 def profile_stages(
-    ags: str, indicator_values: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFrame
+    ags: str, indicator_values: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFrame,
+    breaks: list[SeriesBreak] | None = None,
 ) -> list[tuple[str, list[IndicatorProfile], list[str]]]:
     """Per stage of the Bildungskette, in order: the indicators with data for the Kreis, and the names of those
     the catalogue lists but that have no data yet."""
+    from dashboard.profile_data import profile_indicators
+
     kreis = districts.set_index("ags").loc[ags].to_dict() | {"ags": ags}
+    indicators = profile_indicators(indicators)
     catalogue = indicators.assign(_rank=indicators["stage"].map(stage_rank)).sort_values(["_rank", "name_de"])
     stages = []
     for stage, part in catalogue.groupby("stage", sort=False):
         profiles, without = [], []
         for indicator in part.drop(columns="_rank").to_dict("records"):
-            profile = indicator_profile(indicator, indicator_values, kreis)
+            profile = indicator_profile(indicator, indicator_values, kreis, breaks)
             if profile is None:
                 without.append(indicator["name_de"])
             else:
@@ -347,6 +365,13 @@ def _trend_drawing(profile: IndicatorProfile, kreis_name: str, rb_name: str, wid
     plot.yValueAxis.gridStrokeColor = LIGHT
     plot.yValueAxis.gridStrokeWidth = 0.5
     drawing.add(plot)
+    for item in profile.breaks:  # dotted vertical line with its short label, as on the dashboard's charts
+        x = plot.x + (item.x - plot.xValueAxis.valueMin) / (plot.xValueAxis.valueMax - plot.xValueAxis.valueMin) \
+            * plot.width
+        drawing.add(Line(x, plot.y, x, plot.y + plot.height, strokeColor=GREY, strokeWidth=0.6,
+                         strokeDashArray=(1, 1.5)))
+        drawing.add(String(x + 1.5, plot.y + plot.height - 6, item.label, fontName=FONT, fontSize=5.5,
+                           fillColor=GREY))
 
     legend = [("Kreis", kreis_name), ("Regierungsbezirk", rb_name), ("NRW", "NRW")]
     x = 30
@@ -455,11 +480,13 @@ def build_kreisprofil_pdf(
     *,
     created: datetime | None = None,
     is_synthetic: bool | None = None,
+    breaks: list[SeriesBreak] | None = None,
 ) -> bytes:
     """The Kreisprofil of one Kreis (5-digit AGS) or KI (its code, e.g. KI05334) as PDF bytes.
 
     indicator_values, indicators, districts: the serving snapshot's tables of those names (all rows, or at least
     those of the Kreis, its Regierungsbezirk and NRW). created: the date printed as "erstellt am" (default: now).
+    breaks: the known breaks in the series (serving.series_breaks), marked on the trends and named with the sources.
     is_synthetic: print the demo-data notice; default: when any of the Kreis's figures is marked synthetic.
     """
     _register_fonts()
@@ -478,7 +505,7 @@ def build_kreisprofil_pdf(
         own = relevant[relevant["ags"] == ags]
         is_synthetic = bool(own["is_synthetic"].fillna(False).astype(bool).any()) if "is_synthetic" in own else False
 
-    stages = profile_stages(ags, relevant, indicators, districts)
+    stages = profile_stages(ags, relevant, indicators, districts, breaks)
     story: list = [
         Paragraph(_pdf_text(f"Kreisprofil {kreis_name}"), styles["title"]),
         Paragraph(_pdf_text(f"Integration entlang der Bildungskette · {kind}, {rb_name} · erstellt am "

@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.labels import GROUP_LABELS_DE as GROUP_NAMES
 from dashboard.labels import stage_rank, stage_section, table_label
+from dashboard.series_breaks import SeriesBreak, with_break_column
 
 # Differences smaller than this (in the indicator's unit) count as "wie NRW".
 SAME_AS_NRW = 0.05
@@ -87,12 +88,21 @@ def _source_text(row: pd.Series, licence: str) -> str:
     return f"Quelle: {names}{stand}; {licence_short}"
 
 
+def profile_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's indicators the Kreisprofil shows (column in_profile: not the Ausländeranteil laut
+    Ausländerzentralregister beside the headline one); every indicator for a catalogue without the column."""
+    if "in_profile" not in catalogue.columns:
+        return catalogue
+    return catalogue[catalogue["in_profile"].fillna(True).astype(bool)]
+
+
 def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) -> list[Tile]:
-    """One tile per indicator the unit has (group insgesamt), in the order of the Bildungskette."""
+    """One tile per indicator of the profile (profile_indicators) the unit has (group insgesamt), in the order of
+    the Bildungskette."""
     result = []
     overall = profile[profile["group_id"] == "insgesamt"]
     overall = overall[overall["value"].notna() | overall["is_suppressed"]]
-    for indicator in catalogue.sort_values("stage", key=lambda s: s.map(stage_rank)).itertuples():
+    for indicator in profile_indicators(catalogue).sort_values("stage", key=lambda s: s.map(stage_rank)).itertuples():
         rows = overall[overall["indicator_id"] == indicator.indicator_id].sort_values("year")
         if rows.empty:
             continue
@@ -130,11 +140,12 @@ def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) ->
 
 def missing_indicators(shown: list[Tile], catalogue: pd.DataFrame) -> list[str]:
     have = {tile.indicator_id for tile in shown}
-    return [row.name_de for row in catalogue.itertuples() if row.indicator_id not in have]
+    return [row.name_de for row in profile_indicators(catalogue).itertuples() if row.indicator_id not in have]
 
 
-def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Every figure of the profile with its sources, as the CSV/Excel download offers it (German headers)."""
+def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame, breaks: list[SeriesBreak]) -> pd.DataFrame:
+    """Every figure of the profile with its sources and the break in the series at the year it happens, as the
+    CSV/Excel download offers it (German headers)."""
     names = catalogue.set_index("indicator_id")["name_de"]
     frame = profile.assign(
         indikator=profile["indicator_id"].map(names),
@@ -153,7 +164,8 @@ def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
         "is_synthetic": "Demodaten",
     }
     present = [c for c in columns if c in frame.columns]
-    return frame[present].rename(columns=columns)
+    return with_break_column(frame[present].rename(columns=columns), breaks, profile["indicator_id"],
+                             profile["group_id"], profile["year"])
 
 
 def profile_pdf(ags: str) -> bytes:
@@ -165,5 +177,6 @@ def profile_pdf(ags: str) -> bytes:
     rb_ags = districts.set_index("ags").loc[ags, "rb_ags"]
     return build_kreisprofil_pdf(
         ags, serving.values_of_units((ags, rb_ags, "05")), serving.indicators(), districts,
+        breaks=serving.series_breaks(),
         is_synthetic=bool(serving.snapshot_info()["is_synthetic"]) or None,
     )

@@ -29,13 +29,18 @@ from dashboard.labels import STATUS_NO_DATA
 
 STATUS_MET = "erfüllt"
 STATUS_MISSED = "nicht erfüllt"
-STATUSES = (STATUS_MET, STATUS_MISSED, STATUS_NO_DATA)
+STATUS_NOT_APPLICABLE = "entfällt"  # the standard's condition does not hold there (applies_if)
+STATUSES = (STATUS_MET, STATUS_MISSED, STATUS_NO_DATA, STATUS_NOT_APPLICABLE)
+STATUS_COLUMNS = {STATUS_MET: "Erfüllt", STATUS_MISSED: "Nicht erfüllt", STATUS_NO_DATA: "Keine Daten",
+                  STATUS_NOT_APPLICABLE: "Entfällt"}
 
-# Okabe-Ito blue and orange (distinguishable with the common colour-vision deficiencies) and a neutral grey; every
-# cell also carries a symbol and the word, so the status never depends on colour alone.
-STATUS_COLOURS = {STATUS_MET: "#0072B2", STATUS_MISSED: "#E69F00", STATUS_NO_DATA: "#C8C8C8"}
-STATUS_TEXT_COLOURS = {STATUS_MET: "#FFFFFF", STATUS_MISSED: "#000000", STATUS_NO_DATA: "#000000"}
-STATUS_SYMBOLS = {STATUS_MET: "✓", STATUS_MISSED: "✗", STATUS_NO_DATA: "?"}
+# Okabe-Ito blue and orange (distinguishable with the common colour-vision deficiencies), a neutral grey and white;
+# every cell also carries a symbol and the word, so the status never depends on colour alone.
+STATUS_COLOURS = {STATUS_MET: "#0072B2", STATUS_MISSED: "#E69F00", STATUS_NO_DATA: "#C8C8C8",
+                  STATUS_NOT_APPLICABLE: "#FFFFFF"}
+STATUS_TEXT_COLOURS = {STATUS_MET: "#FFFFFF", STATUS_MISSED: "#000000", STATUS_NO_DATA: "#000000",
+                       STATUS_NOT_APPLICABLE: "#000000"}
+STATUS_SYMBOLS = {STATUS_MET: "✓", STATUS_MISSED: "✗", STATUS_NO_DATA: "?", STATUS_NOT_APPLICABLE: "–"}
 
 ANONYMOUS_LABEL = "KI {number}"
 
@@ -119,12 +124,12 @@ def status_matrix(evaluations: pd.DataFrame, year: int, viewer: StandardsViewer)
     per standard with the status, and the number of standards met, missed and without data."""
     order = standard_order(evaluations)
     rows = _visible(evaluations[evaluations["year"] == year], viewer)
-    columns = ["KI", "AGS", *order, "Erfüllt", "Nicht erfüllt", "Keine Daten"]
+    columns = ["KI", "AGS", *order, *STATUS_COLUMNS.values()]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     wide = rows.pivot(index=["ki_name", "ki_ags"], columns="standard_name_de", values="status").reindex(columns=order)
     wide = wide.reset_index().rename(columns={"ki_name": "KI", "ki_ags": "AGS"})
-    for status, column in zip(STATUSES, ("Erfüllt", "Nicht erfüllt", "Keine Daten")):
+    for status, column in STATUS_COLUMNS.items():
         wide[column] = (wide[order] == status).sum(axis=1).astype(int)
     wide.columns.name = None
     return wide.sort_values("KI")[columns].reset_index(drop=True)
@@ -202,7 +207,9 @@ def status_counts(evaluations: pd.DataFrame, year: int, viewer: StandardsViewer)
         "Nicht erfüllt": counts[STATUS_MISSED].astype(int).to_numpy(),
         "Erfüllt": counts[STATUS_MET].astype(int).to_numpy(),
         "Keine Daten": counts[STATUS_NO_DATA].astype(int).to_numpy(),
+        "Entfällt": counts[STATUS_NOT_APPLICABLE].astype(int).to_numpy(),
     })
+    # a centre where the standard does not apply is not rated
     frame["Bewertete KI"] = frame[["Nicht erfüllt", "Erfüllt", "Keine Daten"]].sum(axis=1)
     frame["_order"] = range(len(frame))
     frame = frame.sort_values(["Nicht erfüllt", "_order"], ascending=[False, True]).drop(columns="_order")
@@ -217,7 +224,8 @@ def missed_by_year(evaluations: pd.DataFrame, viewer: StandardsViewer) -> pd.Dat
     grid = pd.MultiIndex.from_product([years, order], names=["year", "standard_name_de"])
     missed = rows[rows["status"] == STATUS_MISSED].groupby(["year", "standard_name_de"]).size().reindex(grid,
                                                                                                        fill_value=0)
-    rated = rows.groupby(["year", "standard_name_de"]).size().reindex(grid, fill_value=0)
+    rated = rows[rows["status"] != STATUS_NOT_APPLICABLE].groupby(["year", "standard_name_de"]).size().reindex(
+        grid, fill_value=0)
     frame = pd.DataFrame({"Nicht erfüllt": missed.astype(int), "Bewertete KI": rated.astype(int)}).reset_index()
     return frame.rename(columns={"year": "Berichtsjahr", "standard_name_de": "Standard"})
 

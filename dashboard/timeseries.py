@@ -3,13 +3,12 @@ the series, and the line charts (plain functions, tested on the demo snapshot)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from dashboard import charts
 from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT, source_columns, value_columns
 from dashboard.formatting import format_value
+from dashboard.series_breaks import SeriesBreak, with_break_column
 
 NRW = "05"
 
@@ -18,77 +17,6 @@ NRW = "05"
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
 SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star")
 MAX_UNITS = len(SERIES_COLOURS)
-
-
-@dataclass(frozen=True)
-class SeriesBreak:
-    """A point where a series is not comparable across years (new basis, new rounding, a year without data)."""
-
-    key: str
-    x: float  # position on the year axis: between two years (.5) or on the year that is missing
-    label: str  # short text on the chart
-    text_de: str  # the explanation under the chart
-    table_prefixes: tuple[str, ...]  # source tables (code or code prefix) whose indicators have the break
-    groups: tuple[str, ...] | None = None  # only for these groups; None: every group
-
-
-# The one list of known breaks. An indicator gets a break mark only when one of its numerator or denominator tables
-# is affected (and, where given, the group is).
-SERIES_BREAKS: tuple[SeriesBreak, ...] = (
-    SeriesBreak(
-        key="ba_2017",
-        x=2017,
-        label="2017: keine Kreiswerte",
-        text_de=(
-            "2017: Die Bundesagentur für Arbeit hat die Arbeitslosenquote der Ausländerinnen und Ausländer für die "
-            "Kreise und kreisfreien Städte nicht veröffentlicht; die Reihe hat dort eine Lücke (NRW-Wert vorhanden)."
-        ),
-        table_prefixes=("13211-02-05-4",),
-        groups=("auslaendisch", "luecke_auslaendisch_insgesamt"),
-    ),
-    SeriesBreak(
-        key="schule_rundung_2019",
-        x=2018.5,
-        label="Rundung ab 2019/20",
-        text_de=(
-            "Ab Schuljahr 2019/20: Die Schulstatistik wird nur noch auf ein Vielfaches von 5 gerundet veröffentlicht; "
-            "kleine Zahlen und Anteile können deshalb springen."
-        ),
-        table_prefixes=("21111-",),
-    ),
-    SeriesBreak(
-        key="zensus_2022",
-        x=2021.5,
-        label="Zensus 2022",
-        text_de=(
-            "Ab 31.12.2022: Die Bevölkerungsfortschreibung beruht auf dem Zensus 2022 (vorher Zensus 2011); "
-            "Werte vor und nach dem Bruch sind nur eingeschränkt vergleichbar."
-        ),
-        table_prefixes=("12411-",),
-    ),
-)
-
-
-def indicator_tables(indicator: dict) -> list[str]:
-    """The numerator and denominator tables of a catalogue row ('12411-01-01-4 | 12411-15i' -> two codes)."""
-    tables = []
-    for column in ("numerator_tables", "denominator_tables"):
-        tables += [t.strip() for t in str(indicator.get(column) or "").split("|") if t.strip()]
-    return list(dict.fromkeys(tables))
-
-
-def breaks_for(indicator: dict, group_id: str, years: pd.Series | list[int]) -> list[SeriesBreak]:
-    """The breaks to mark on a chart of this indicator and group spanning these years."""
-    years = [int(y) for y in years]
-    if not years:
-        return []
-    tables = indicator_tables(indicator)
-    return [
-        item for item in SERIES_BREAKS
-        if any(table.startswith(prefix) for table in tables for prefix in item.table_prefixes)
-        and (item.groups is None or group_id in item.groups)
-        and min(years) <= item.x <= max(years)
-    ]
 
 
 def unit_options(districts: pd.DataFrame) -> pd.DataFrame:
@@ -110,6 +38,7 @@ def default_units(profile_unit: str | None, options: pd.DataFrame) -> list[str]:
 SERIES_COLUMNS = [
     "ags", "name", "year", "period_label", "value", "unit", "numerator", "denominator", "is_suppressed", "flag",
     "numerator_source_table", "numerator_stand", "denominator_source_table", "denominator_stand",
+    "reporting_units", "reporting_units_total",
 ]
 
 
@@ -127,7 +56,7 @@ def series_frame(values: pd.DataFrame, units: pd.DataFrame, chosen: list[str]) -
     frame["unit"] = values["unit"].iloc[0]
     frame["is_suppressed"] = frame["is_suppressed"].fillna(False).astype(bool)
     frame["value"] = frame["value"].where(~frame["is_suppressed"])
-    return frame[SERIES_COLUMNS].reset_index(drop=True)
+    return frame.reindex(columns=SERIES_COLUMNS).reset_index(drop=True)  # older snapshots lack some columns
 
 
 GAP_COLUMNS = [
@@ -170,14 +99,17 @@ def gap_title(gaps: pd.DataFrame) -> str:
     return f"Lücke {GROUP_NAMES.get(compared, compared)} – {GROUP_NAMES.get(reference, reference)}"
 
 
-def download_table(frame: pd.DataFrame, indicator_name: str, group_id: str) -> pd.DataFrame:
-    """The lines as the CSV/Excel download offers them: German headers, one row per unit and year."""
-    return pd.DataFrame({
-        "Indikator": indicator_name,
+def download_table(frame: pd.DataFrame, indicator: dict, group_id: str, breaks: list[SeriesBreak]) -> pd.DataFrame:
+    """The lines as the CSV/Excel download offers them: German headers, one row per unit and year, with the break in
+    the series at the year it happens (served table series_breaks)."""
+    table = pd.DataFrame({
+        "Indikator": indicator["name_de"],
         "Gruppe": GROUP_NAMES.get(group_id, group_id),
         **value_columns(frame),
         **source_columns(frame),
     })
+    return with_break_column(table, breaks, [indicator["indicator_id"]] * len(frame), [group_id] * len(frame),
+                             frame["year"])
 
 
 def gap_download_table(frame: pd.DataFrame, indicator_name: str) -> pd.DataFrame:

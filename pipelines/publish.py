@@ -25,6 +25,7 @@ SERVING_TABLES: dict[str, str] = {
     "districts": "select * from wh.marts.dim_districts order by ags",
     "base_figures": "select * from wh.marts.base_figures order by figure_id, group_id, ags, year",
     "source_tables": "select * from wh.marts.source_tables order by source_id",
+    "series_breaks": "select * from wh.marts.series_breaks order by indicator_id, chart_position, break_id",
     "indicator_comparisons": (
         "select * from wh.marts.indicator_comparisons order by indicator_id, ags, year, group_id"
     ),

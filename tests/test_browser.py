@@ -53,7 +53,8 @@ def test_profile_downloads_pdf_and_csv_with_the_snapshots_figures(dashboard_url,
         "select value, unit from indicator_values where ags = '05966' and group_id = 'insgesamt' "
         "and indicator_id = 'auslaenderanteil' order by year desc limit 1"
     )
-    assert "Kreis Olpe" in text and "12521-03i" in text
+    assert "Kreis Olpe" in text and "12411-03-03-4" in text
+    assert "Bruch in der Reihe" in text and "Zensus 2022" in text  # the served breaks, with their sources
     assert format_value(value, unit).replace("\u202f", " ") in text
 
     page.get_by_text("Daten des Profils herunterladen").click()

@@ -121,8 +121,8 @@ def test_steckbriefe_search_read_the_stand_and_download_the_result(dashboard_url
 
     [(first, last)] = demo_pipeline.serving(
         "select min(denominator_stand), max(denominator_stand) from indicator_values "
-        "where indicator_id = 'auslaenderanteil' and denominator_source_table = '12411-01-01-4'")
-    page.get_by_text(f"Tabelle 12411-01-01-4 – Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}").wait_for(timeout=10000)
+        "where indicator_id = 'auslaenderanteil' and denominator_source_table = '12411-03-03-4'")
+    page.get_by_text(f"Tabelle 12411-03-03-4 – Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}").wait_for(timeout=10000)
 
     downloaded = download_csv(page)
     assert sorted(downloaded["Indikator"]) == matching

@@ -29,13 +29,16 @@ NOT_LARGER_THAN = [
     ("abgaenge_hochschulreife", "abgaenge_alle"),
     ("schueler_zuwanderungsgeschichte", "schueler_insgesamt"),
     ("schueler_erstfoerderung", "schueler_insgesamt"),
+    ("schueler_erstfoerderung", "schueler_mit_angabe_erstfoerderung"),
+    ("schueler_mit_angabe_erstfoerderung", "schueler_insgesamt"),
+    ("schueler_zwg_mit_angabe_hsu", "schueler_zuwanderungsgeschichte"),
     ("einrichtungen_segregiert", "einrichtungen"),
 ]
 KREIS_EXTRACT_INDICATORS = {
     # indicator -> (numerator measure, denominator measure)
     "schueler_zuwanderungsgeschichte": ("schueler_zuwanderungsgeschichte", "schueler_insgesamt"),
-    "seiteneinsteiger": ("schueler_erstfoerderung", "schueler_insgesamt"),
-    "hsu_teilnahme": ("hsu_teilnehmende", "schueler_zuwanderungsgeschichte"),
+    "seiteneinsteiger": ("schueler_erstfoerderung", "schueler_mit_angabe_erstfoerderung"),
+    "hsu_teilnahme": ("hsu_teilnehmende_primar_sek_i", "schueler_zwg_mit_angabe_hsu"),
     "uebergang_gymnasium": ("uebergaenge_gymnasium", "uebergaenge_alle"),
     "ohne_hsa_nach_staatsangehoerigkeit": ("abgaenge_ohne_hsa", "abgaenge_alle"),
     "hochschulreife_nach_staatsangehoerigkeit": ("abgaenge_hochschulreife", "abgaenge_alle"),

@@ -54,7 +54,9 @@ def test_profile_shows_every_indicator_of_the_chosen_kreis_with_values_from_the_
     captions = " ".join(caption.value for caption in app.caption)
     year, value, _, nrw = _latest(demo_pipeline, "auslaenderanteil", "05513")
     assert f"NRW {format_value(nrw, '%')}" in captions
-    assert "12521-03i" in captions and "dl-de/by-2-0" in captions and "Stand" in captions
+    # the headline Ausländeranteil rests on the Fortschreibung alone (IT.NRW: no AZR over Fortschreibung)
+    assert "12411-03-03-4" in captions and "12521-03i" not in captions
+    assert "dl-de/by-2-0" in captions and "Stand" in captions
     assert app.query_params["gebiet"] in (["05513"], "05513")
     badges = [element.proto.label for element in app.get("badge")] if app.get("badge") else []
     labels = " ".join(badges) or " ".join(m.value for m in app.markdown)
@@ -75,7 +77,7 @@ def test_profile_of_the_ki_staedteregion_aachen_shows_only_exact_values(served, 
 def test_profile_table_and_suppressed_tiles(served, demo_pipeline):
     import pandas as pd
 
-    from dashboard import profile_data
+    from dashboard import profile_data, series_breaks
 
     connection = duckdb.connect(str(demo_pipeline.serving_path), read_only=True)
     profile = connection.execute(
@@ -84,8 +86,14 @@ def test_profile_table_and_suppressed_tiles(served, demo_pipeline):
     ).df()
     catalogue = connection.execute("select * from indicators").df()
     gaps = connection.execute("select * from indicator_group_gaps where ags = '05966'").df()
+    breaks = series_breaks.from_frame(connection.execute("select * from series_breaks").df())
     connection.close()
     tiles = profile_data.tiles(profile, catalogue, gaps)
+    # the profile shows the headline Ausländeranteil (Fortschreibung), not the AZR one beside it
+    shown = {tile.indicator_id for tile in tiles}
+    assert "auslaenderanteil" in shown and "auslaenderanteil_azr" not in shown
+    assert (profile["indicator_id"] == "auslaenderanteil_azr").any()  # it is served, only not as a tile
+    assert "Ausländeranteil laut Ausländerzentralregister" not in profile_data.missing_indicators(tiles, catalogue)
     for tile in tiles:
         rows = profile[(profile["indicator_id"] == tile.indicator_id) & (profile["group_id"] == "insgesamt")
                        & (profile["year"] == tile.year)]
@@ -96,8 +104,13 @@ def test_profile_table_and_suppressed_tiles(served, demo_pipeline):
             higher = tile.value > tile.nrw_value
             direction = catalogue.set_index("indicator_id").loc[tile.indicator_id, "direction"]
             assert (tile.verdict == "besser") == (higher == (direction == "higher_is_better"))
-    table = profile_data.profile_table(profile, catalogue)
+    table = profile_data.profile_table(profile, catalogue, breaks)
     assert {"Indikator", "Wert", "Quelle Zähler", "Stand Zähler", "Gesperrt"} <= set(table.columns)
+    # the profile's download names the breaks from the served table at the year they happen
+    zensus = next(b for b in breaks if b.key == "zensus_2022" and b.indicator_id == "auslaenderanteil")
+    at_break = table[(table["Indikator"] == "Ausländeranteil") & (table["Berichtsjahr"] == 2022)]
+    assert len(at_break) and (at_break[series_breaks.BREAK_COLUMN] == zensus.text_de).all()
+    assert not table.loc[table["Berichtsjahr"] == 2021, series_breaks.BREAK_COLUMN].str.contains("Zensus").any()
     suppressed = table[table["Gesperrt"] == "ja"]
     assert len(suppressed) and suppressed["Wert"].isna().all() and suppressed["Zähler"].isna().all()
     assert isinstance(table, pd.DataFrame) and len(table) == len(profile)

@@ -398,7 +398,7 @@ def test_pupil_shares_and_newly_arrived(demo_dir):
     assert 50 <= share("schueler_mit_zuwanderungsgeschichte", "05124") <= 66  # Wuppertal
     for r in rows:
         assert r["schueler_auslaendisch"] <= r["schueler_mit_zuwanderungsgeschichte"] <= r["schueler_insgesamt"]
-        assert r["neu_zugewanderte_in_erstfoerderung"] <= r["schueler_mit_zuwanderungsgeschichte"]
+        assert (r["neu_zugewanderte_in_erstfoerderung"] or 0) <= r["schueler_mit_zuwanderungsgeschichte"]
     assert any(0 < r["schueler_auslaendisch"] < 5 for r in rows)  # small cells for the confidentiality rules
     # newly arrived pupils per 1,000 (model = extract rows, checked for 2023): peaks 2015/16 and 2022/23
     per_1000 = {}
@@ -407,7 +407,11 @@ def test_pupil_shares_and_newly_arrived(demo_dir):
         per_1000[year] = 1000 * sum(v.newcomers for v in values) / sum(v.pupils for v in values)
     assert per_1000[2015] > max(per_1000[2014], per_1000[2016]) and per_1000[2015] > 2 * per_1000[2012]
     assert per_1000[2022] > max(per_1000[2021], per_1000[2023]) and per_1000[2022] > 2 * per_1000[2020]
-    assert sum(r["neu_zugewanderte_in_erstfoerderung"] for r in rows) == \
+    # the optional Erstförderung column: a few schools leave it empty ('nicht erhoben', kreis_extracts.py)
+    reported = [r["neu_zugewanderte_in_erstfoerderung"] for r in rows
+                if r["neu_zugewanderte_in_erstfoerderung"] is not None]
+    assert 0 < len(rows) - len(reported) < 0.1 * len(rows)
+    assert 0.8 * sum(v.newcomers for v in schools.school_year(SEED, 2023).values()) < sum(reported) <= \
         sum(v.newcomers for v in schools.school_year(SEED, 2023).values())
 
 

@@ -218,10 +218,17 @@ def test_school_extract_indicators_equal_the_sums_of_the_schools(demo_pipeline, 
         return sum(row[column] or 0 for row in rows)
 
     pupils = total("schueler_insgesamt")
+    # optional fields: numerator and denominator over the schools that reported the field; HSU only where it is
+    # offered (Primarstufe and Sekundarstufe I: not at Weiterbildungskollegs and Schulen für Kranke)
+    reporting_newcomers = [row for row in schools if row["neu_zugewanderte_in_erstfoerderung"] is not None]
+    reporting_hsu = [row for row in schools if row["hsu_teilnehmende"] is not None
+                     and row["schulform"] not in ("Weiterbildungskolleg", "Schule für Kranke")]
     expected = {
         ("schueler_zuwanderungsgeschichte", "insgesamt"): (total("schueler_mit_zuwanderungsgeschichte"), pupils),
-        ("seiteneinsteiger", "insgesamt"): (total("neu_zugewanderte_in_erstfoerderung"), pupils),
-        ("hsu_teilnahme", "insgesamt"): (total("hsu_teilnehmende"), total("schueler_mit_zuwanderungsgeschichte")),
+        ("seiteneinsteiger", "insgesamt"): (
+            total("neu_zugewanderte_in_erstfoerderung"), total("schueler_insgesamt", reporting_newcomers)),
+        ("hsu_teilnahme", "insgesamt"): (
+            total("hsu_teilnehmende", reporting_hsu), total("schueler_mit_zuwanderungsgeschichte", reporting_hsu)),
         ("uebergang_gymnasium", "insgesamt"): (
             total("uebergaenge_gymnasium"), sum(total(column) for column in transitions)),
         ("uebergang_gymnasium", "auslaendisch"): (
@@ -240,6 +247,17 @@ def test_school_extract_indicators_equal_the_sums_of_the_schools(demo_pipeline, 
             assert served[:2] == (numerator, denominator), (indicator_id, group_id)
             assert served[2] == pytest.approx(numerator / denominator * factor.get(indicator_id, 100))
             assert served[5] == "sum_of_exact_parts"
+
+    # how many schools reported the optional fields, of how many could have (not confidential: school counts)
+    [(reported, of_all)] = demo_pipeline.serving(
+        "select reporting_units, reporting_units_total from indicator_values where indicator_id = 'seiteneinsteiger' "
+        "and ags = ? and year = ? and group_id = 'insgesamt'", [kreis, year])
+    assert (reported, of_all) == (len(reporting_newcomers), len(schools))
+    [(reported_hsu, offering)] = demo_pipeline.serving(
+        "select reporting_units, reporting_units_total from indicator_values where indicator_id = 'hsu_teilnahme' "
+        "and ags = ? and year = ? and group_id = 'insgesamt'", [kreis, year])
+    assert reported_hsu == len(reporting_hsu)
+    assert offering == sum(row["schulform"] not in ("Weiterbildungskolleg", "Schule für Kranke") for row in schools)
 
     # a Gemeinde: the sum of its schools, published or suppressed by the rule
     gemeinde = schools[0]["gemeinde_ags"]

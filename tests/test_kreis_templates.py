@@ -158,6 +158,8 @@ def test_content_per_domain_brief() -> None:
         "Griffbereit", "Rucksack KiTa", "Rucksack Schule", "Schule ohne Rassismus - Schule mit Courage",
         "HSU-Koordination", "Beratung neu zugewanderter Schüler/-innen", "Fortbildungen Lehrkräfte",
         "Fortbildungen pädagogische Fachkräfte",
+        # the § 8 TIntG tasks, since template version 2
+        "Übergang Schule-Beruf", "Koordinierung Ämter und Träger", "Koordinierung Ehrenamt",
     ]
     partner = sheet_spec("ki_jahresbericht", "kooperationen").column("partnertyp")
     assert "Migrantenselbstorganisation (MSO)" in [value.value for value in partner.allowed_values]
@@ -166,7 +168,7 @@ def test_content_per_domain_brief() -> None:
 
 def test_header_rows_are_unique_across_all_sheets() -> None:
     headers = [frozenset(sheet_spec(t, s).header) for t, s in ALL_SHEETS]
-    assert len(set(headers)) == len(headers) == 6
+    assert len(set(headers)) == len(headers) == 7
 
 
 def test_csv_file_names() -> None:
@@ -281,7 +283,8 @@ def test_excel_round_trip_gives_typed_rows(template_id: str) -> None:
     rows = {sheet.name: [excel_values(template_id, sheet.name, example_row(template_id, sheet.name))] for sheet in template.sheets}
     extract = read_template(fill_workbook(template_id, rows))
     assert isinstance(extract, TemplateExtract)
-    assert (extract.template_id, extract.version, extract.file_format) == (template_id, 1, "xlsx")
+    assert (extract.template_id, extract.version, extract.file_format) == (
+        template_id, template_specs()[template_id].version, "xlsx")
     assert list(extract.sheets) == [sheet.name for sheet in template.sheets]
     for sheet in template.sheets:
         assert extract.sheets[sheet.name] == [expected_row(template_id, sheet.name, example_row(template_id, sheet.name), 2)]
@@ -314,7 +317,8 @@ def test_csv_round_trip_gives_typed_rows(template_id: str, sheet: str) -> None:
     row = example_row(template_id, sheet)
     data = csv_bytes(template_id, sheet, [row])
     extract = read_template(data)
-    assert (extract.template_id, extract.version, extract.file_format, extract.encoding) == (template_id, 1, "csv", "utf-8")
+    assert (extract.template_id, extract.version, extract.file_format, extract.encoding) == (
+        template_id, template_specs()[template_id].version, "csv", "utf-8")
     assert extract.sheets == {sheet: [expected_row(template_id, sheet, row, 2)]}
 
 

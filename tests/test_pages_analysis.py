@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, comparison, factsheets, timeseries
+from dashboard import charts, comparison, factsheets, series_breaks, timeseries
 from dashboard.common import GROUP_NAMES, SUPPRESSED_TEXT
 from dashboard.formatting import format_value
 from tests.conftest import PROJECT_ROOT
@@ -90,29 +90,76 @@ def _value_scale(svg: ET.Element):
     return lambda value: y0 + (value - v0) / (v1 - v0) * (y1 - y0)
 
 
+def _breaks(snapshot) -> list[series_breaks.SeriesBreak]:
+    """The breaks as the pages read them: from the snapshot's table series_breaks."""
+    return series_breaks.from_frame(snapshot("select * from series_breaks"))
+
+
 def test_breaks_follow_the_source_tables_and_the_data(snapshot):
     catalogue = snapshot("select * from indicators")
-    all_years = range(2012, 2025)
+    breaks = _breaks(snapshot)
+    all_years = range(2010, 2027)
     for indicator in catalogue.to_dict("records"):
         tables = [t.strip() for column in ("numerator_tables", "denominator_tables")
                   for t in indicator[column].split("|")]
-        marked = {b.key for b in timeseries.breaks_for(indicator, "insgesamt", all_years)}
-        assert ("zensus_2022" in marked) == any(t.startswith("12411") for t in tables), indicator["indicator_id"]
-        assert ("schule_rundung_2019" in marked) == any(t.startswith("21111") for t in tables)
-        assert "ba_2017" not in marked  # only the group ausländisch misses 2017
-    quote = catalogue.set_index("indicator_id", drop=False).loc["arbeitslosenquote"].to_dict()
-    assert [b.key for b in timeseries.breaks_for(quote, "auslaendisch", all_years)] == ["ba_2017"]
-    assert timeseries.breaks_for(quote, "auslaendisch", [2018, 2019]) == []  # not within the years shown
+        marked = {b.key for b in series_breaks.within(breaks, indicator["indicator_id"], "insgesamt", all_years)}
+        # the Fortschreibung's census breaks on every indicator that rests on it (the Mindestsicherungsquote's
+        # published rate has the Fortschreibung as its denominator)
+        on_fortschreibung = any(t.startswith("12411") for t in tables) or indicator["indicator_id"] == \
+            "mindestsicherungsquote"
+        assert ({"zensus_2011", "zensus_2022"} <= marked) == on_fortschreibung, indicator["indicator_id"]
+        assert ("zensus_2022" in marked) == on_fortschreibung, indicator["indicator_id"]
+        assert "ba_auslaender_2017" not in marked  # only the group ausländisch misses 2017
+    by_id = catalogue.set_index("indicator_id", drop=False)
+    assert [b.key for b in series_breaks.within(breaks, "arbeitslosenquote", "auslaendisch", range(2012, 2020))] == [
+        "ba_auslaender_2017"]
+    assert series_breaks.within(breaks, "arbeitslosenquote", "auslaendisch", [2018, 2019]) == []  # not shown
+    for leavers in ("allgemeine_hochschulreife", "ohne_hauptschulabschluss", "hochschulreife_nach_staatsangehoerigkeit",
+                    "ohne_hsa_nach_staatsangehoerigkeit"):
+        keys = {b.key for b in series_breaks.within(breaks, leavers, "insgesamt", all_years)}
+        assert {"abitur_doppeljahrgang_2013", "abitur_kleiner_jahrgang_2026"} <= keys, leavers
+    assert {b.key for b in series_breaks.of_indicator(breaks, "einbuergerungsquote")} == {"stag_reform_2024"}
+    assert "ukraine_sgb2_2022" in {b.key for b in series_breaks.of_indicator(breaks, "sgb2_quote")}
+    assert {b.key for b in series_breaks.of_indicator(breaks, "seiteneinsteiger")} == {"erstfoerderung_2023"}
+    assert set(by_id.index) >= {b.indicator_id for b in breaks}  # every break names a catalogue indicator
 
     # the break positions match the data: 21111 rows are rounded from 2019 on, BA has no Kreis value for 2017
     rounded = snapshot("select year, bool_and(is_rounded) as all_rounded, bool_or(is_rounded) as any_rounded "
                        "from indicator_values where numerator_source_table like '21111%' group by year")
-    school_break = next(b for b in timeseries.SERIES_BREAKS if b.key == "schule_rundung_2019")
+    school_break = next(b for b in breaks if b.key == "schule_rundung_2019")
     assert (rounded["all_rounded"] == (rounded["year"] > school_break.x)).all()
     assert (rounded["any_rounded"] == (rounded["year"] > school_break.x)).all()
     missing = snapshot("select year, count(*) as n from indicator_values where indicator_id = 'arbeitslosenquote' "
                        "and group_id = 'auslaendisch' and level = 'Kreis' and value is null group by year")
     assert missing.set_index("year")["n"].to_dict() == {2017: 53}
+
+
+def test_every_download_of_a_series_names_the_break_at_its_year(snapshot):
+    """The downloads read the same served breaks: the row of the first year on a new basis carries the sentence."""
+    breaks = _breaks(snapshot)
+    values = snapshot("select * from indicator_values where indicator_id = 'auslaenderanteil' and group_id = 'insgesamt'")
+    units = timeseries.unit_options(snapshot("select * from districts"))
+    frame = timeseries.series_frame(values, units, ["05966", "05"])
+    indicator = _catalogue_row(snapshot, "auslaenderanteil")
+    table = timeseries.download_table(frame, indicator, "insgesamt", breaks)
+    zensus = next(b for b in breaks if b.key == "zensus_2022" and b.indicator_id == "auslaenderanteil")
+    noted = table[table[series_breaks.BREAK_COLUMN] != ""]
+    assert set(noted["Berichtsjahr"]) == {2022} and (noted[series_breaks.BREAK_COLUMN] == zensus.text_de).all()
+
+    comparisons = snapshot(
+        "select c.*, v.numerator, v.denominator, v.is_suppressed, v.flag, v.period_label, v.is_synthetic "
+        "from indicator_comparisons c join indicator_values v using (indicator_id, ags, year, group_id) "
+        "where c.indicator_id = 'sgb2_quote' and c.group_id = 'auslaendisch' and c.level = 'Kreis'")
+    values = snapshot("select * from indicator_values where indicator_id = 'sgb2_quote' "
+                      "and group_id = 'auslaendisch' and level = 'Kreis'")
+    kreise = comparison.level_units(snapshot("select * from districts"), "Kreis")
+    types = snapshot("select * from kreis_vergleichstypen")
+    ranking = pd.concat([comparison.ranking_frame(comparisons, values, kreise, year, types) for year in (2021, 2022)])
+    compared = comparison.download_table(ranking, _catalogue_row(snapshot, "sgb2_quote"), "auslaendisch", breaks)
+    in_2022 = " ".join(b.text_de for b in breaks if b.indicator_id == "sgb2_quote" and b.first_year == 2022)
+    assert "Zensus 2022" in in_2022 and "Ukraine" in in_2022  # census and the move to SGB II, both from 2022
+    assert (compared.loc[compared["Berichtsjahr"] == 2022, series_breaks.BREAK_COLUMN] == in_2022).all()
+    assert (compared.loc[compared["Berichtsjahr"] == 2021, series_breaks.BREAK_COLUMN] == "").all()
 
 
 def test_lines_chart_draws_every_value_where_it_belongs_nrw_dashed_distinct_colours_and_the_breaks(snapshot):
@@ -121,8 +168,8 @@ def test_lines_chart_draws_every_value_where_it_belongs_nrw_dashed_distinct_colo
     units = timeseries.unit_options(snapshot("select * from districts"))
     chosen = ["05966", "05513", "KI05334", "05"]
     frame = timeseries.series_frame(values, units, chosen)
-    indicator = _catalogue_row(snapshot, "auslaenderanteil")
-    breaks = timeseries.breaks_for(indicator, "insgesamt", frame["year"])
+    breaks = series_breaks.within(_breaks(snapshot), "auslaenderanteil", "insgesamt", frame["year"])
+    assert [b.key for b in breaks] == ["zensus_2022"]  # Zensus 2011 lies before the demo years
     markup = timeseries.lines_svg(frame, "%", breaks, "Liniendiagramm")
     svg = _chart(markup)
     series = {g.get("data-name"): g for g in svg.iter(f"{SVG}g") if g.get("class") == "series"}
@@ -217,7 +264,10 @@ def test_series_page_restores_its_selection_from_the_url_and_shows_the_snapshot(
     assert table.loc["Kreis Olpe", "2017"] == "–"
 
     captions = " ".join(caption.value for caption in app.caption)
-    assert "2017: Die Bundesagentur für Arbeit" in captions  # the break, explained under the chart
+    # the breaks, explained under the chart: read from the snapshot's series_breaks
+    gap, ukraine = (next(b for b in _breaks(snapshot) if b.key == key and b.indicator_id == "arbeitslosenquote")
+                    for key in ("ba_auslaender_2017", "ukraine_sgb2_2022"))
+    assert f"**Bruch in der Reihe:** {gap.text_de}" in captions and ukraine.text_de in captions
     assert "Keine Daten:** Kreis Olpe 2017" in captions
     [(first, last)] = snapshot(
         "select min(numerator_stand), max(numerator_stand) from indicator_values where indicator_id = "
@@ -232,11 +282,14 @@ def test_series_page_restores_its_selection_from_the_url_and_shows_the_snapshot(
     got = downloaded.set_index(["Gebiet", "Berichtsjahr"])["Wert"]
     np.testing.assert_allclose(got.loc[expected.index].to_numpy(float), expected.to_numpy(float))  # NaN = NaN
     assert set(downloaded["Gruppe"]) == {"ausländisch"}
+    noted = downloaded.dropna(subset=[series_breaks.BREAK_COLUMN])
+    assert set(noted["Berichtsjahr"]) == {2017, 2022} and (noted.loc[noted["Berichtsjahr"] == 2017,
+                                                                      series_breaks.BREAK_COLUMN] == gap.text_de).all()
 
     app.selectbox(key="series_group").select("insgesamt").run()
     assert not app.exception
     assert _param(app, "gruppe") == "insgesamt"
-    assert "Bundesagentur für Arbeit hat die Arbeitslosenquote" not in " ".join(c.value for c in app.caption)
+    assert gap.text_de not in " ".join(c.value for c in app.caption)  # only the group ausländisch misses 2017
 
 
 def test_series_page_starts_with_the_profile_unit_and_nrw_and_shows_the_gap(snapshot, media):
@@ -451,11 +504,12 @@ def test_factsheet_table_has_every_indicator_with_its_loaded_versions(snapshot):
         " select indicator_id, 'denominator', denominator_source_table, denominator_stand, denominator_source_file,"
         " year from indicator_values) where source_table is not null group by all")
     sources = snapshot("select * from source_tables")
-    table = factsheets.factsheet_table(catalogue, versions, sources)
+    served_breaks = _breaks(snapshot)
+    table = factsheets.factsheet_table(catalogue, versions, sources, served_breaks)
     assert sorted(table["Kennung"]) == sorted(catalogue["indicator_id"])
     # the SGB-II indicator rests on the BA Excel table, which no real download verified; the Ausländeranteil not
     verified = dict(zip(sources["source_id"], sources["verified"]))
-    assert not verified["ba_sgb2_elb_staatsangehoerigkeit"] and verified["12521-03i"]
+    assert not verified["ba_sgb2_elb_staatsangehoerigkeit"] and verified["12411-03-03-4"]
     formats = table.set_index("Kennung")["Formatprüfung"]
     assert formats["sgb2_quote"].startswith(factsheets.UNVERIFIED_TEXT)
     assert "ba_sgb2_elb_staatsangehoerigkeit" in formats["sgb2_quote"]
@@ -480,16 +534,21 @@ def test_factsheet_table_has_every_indicator_with_its_loaded_versions(snapshot):
     assert not table["Gruppen"].str.contains("auslaendisch|luecke_").any()  # German words, not ids
     breaks = table.set_index("Kennung")["Brüche in der Reihe"]
     for indicator in catalogue.to_dict("records"):
-        charted = {b.text_de for group in indicator["groups"].split("|")
-                   for b in timeseries.breaks_for(indicator, group, range(2012, 2025))}
-        assert set(factsheets.series_breaks(indicator)) == charted  # the same breaks as on the Zeitreihen charts
+        charted = {series_breaks.text_with_source(b) for group in indicator["groups"].split("|")
+                   for b in series_breaks.within(served_breaks, indicator["indicator_id"], group, range(2000, 2100))}
+        # the same breaks as on the Zeitreihen charts, each with its source
+        assert set(factsheets.series_breaks(indicator, served_breaks)) == charted
         assert all(text in breaks[indicator["indicator_id"]] for text in charted)
+        if not charted:
+            assert breaks[indicator["indicator_id"]] == "keine bekannten"
+    assert "Zensus 2022" in breaks["mindestsicherungsquote"] and "27.06.2024" in breaks["einbuergerungsquote"]
 
     zensus = set(snapshot(
         "select indicator_id from indicators where lower(concat_ws(' ', name_de, explanation_de, definition_de, "
         "numerator_de, denominator_de, numerator_tables, denominator_tables, caveats_de, indicator_id, stage)) "
         "like '%zensus%'")["indicator_id"]) | {
-        i["indicator_id"] for i in catalogue.to_dict("records") if "Zensus" in " ".join(factsheets.series_breaks(i))}
+        i["indicator_id"] for i in catalogue.to_dict("records")
+        if "Zensus" in " ".join(factsheets.series_breaks(i, served_breaks))}
     assert zensus and set(factsheets.filter_factsheets(table, factsheets.ALL_STAGES, "Zensus")["Kennung"]) == zensus
     school = factsheets.filter_factsheets(table, "Sekundarstufe I", "")
     assert set(school["Kennung"]) == set(catalogue[catalogue["stage"] == "Sekundarstufe I"]["indicator_id"])
@@ -513,7 +572,8 @@ def test_factsheet_page_lists_the_catalogue_searches_from_the_url_and_downloads_
         "select min(denominator_stand), max(denominator_stand) from indicator_values "
         "where indicator_id = 'auslaenderanteil'").itertuples(index=False)
     text = " ".join(m.value for m in app.expander[shown.index("Ausländeranteil")].markdown)
-    assert f"Tabelle 12411-01-01-4 – Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}" in text
+    assert f"Tabelle 12411-03-03-4 – Stand {first:%d.%m.%Y} bis {last:%d.%m.%Y}" in text
+    assert "Zensus 2022" in text and "nationalitaet-und-integration" in text  # the break and IT.NRW's page
     assert "dl-de/by-2-0" in text and "Ohne Wertung" in text
 
     app.text_input(key="factsheet_search").input("").run()
@@ -542,3 +602,21 @@ def test_compare_page_keeps_the_type_of_a_ki_without_values(snapshot):
     assert position["Median des Vergleichstyps"] == format_value(median, "%")
     assert any(description in markdown.value for markdown in app.markdown)
     assert not app.info
+
+
+def test_optional_school_fields_say_how_many_schools_reported_them(snapshot, media):
+    """Erstförderung is an optional field of the Schulamt extract: the chart's source note and the download say how
+    many schools of each unit reported it (served reporting_units of reporting_units_total)."""
+    app = _open("zeitreihen", indikator="seiteneinsteiger", gruppe="insgesamt", gebiete="05966,05")
+    assert not app.exception
+    [(period, reported, of_all)] = snapshot(
+        "select period_label, reporting_units, reporting_units_total from indicator_values "
+        "where indicator_id = 'seiteneinsteiger' and group_id = 'insgesamt' and ags = '05966' "
+        "order by year desc limit 1").itertuples(index=False)
+    assert 0 < reported < of_all  # the demo has schools that left the field empty
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"Schulen mit Angabe (das Feld ist im Schulauszug freiwillig):** Kreis Olpe {period}: {reported} von " \
+        f"{of_all}" in captions
+    downloaded = _csv(media(app, "series_download_csv"))
+    latest = downloaded[downloaded["Gebiet"] == "Kreis Olpe"].sort_values("Berichtsjahr").iloc[-1]
+    assert (latest["Schulen mit Angabe"], latest["Schulen insgesamt"]) == (reported, of_all)

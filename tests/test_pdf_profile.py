@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from dashboard.formatting import format_date, format_value
 from dashboard.labels import STAGE_ORDER
 from dashboard.pdf_profile import build_kreisprofil_pdf, indicator_profile
+from dashboard.series_breaks import from_frame, text_with_source
 
 OLPE = "05966"
 CREATED = datetime(2026, 3, 14, 9, 30)
@@ -27,7 +28,7 @@ def snapshot(demo_pipeline):
     connection = duckdb.connect(str(demo_pipeline.serving_path), read_only=True)
     try:
         return tuple(connection.execute(f"select * from {table}").df()
-                     for table in ("indicator_values", "indicators", "districts"))
+                     for table in ("indicator_values", "indicators", "districts", "series_breaks"))
     finally:
         connection.close()
 
@@ -51,9 +52,9 @@ def latest_rows(values: pd.DataFrame, indicator_id: str, ags: str) -> pd.DataFra
 
 @pytest.fixture(scope="module")
 def olpe_pdf(snapshot):
-    values, indicators, districts = snapshot
+    values, indicators, districts, breaks = snapshot
     started = time.perf_counter()
-    pdf = build_kreisprofil_pdf(OLPE, values, indicators, districts, created=CREATED)
+    pdf = build_kreisprofil_pdf(OLPE, values, indicators, districts, created=CREATED, breaks=from_frame(breaks))
     seconds = time.perf_counter() - started
     return pdf, seconds
 
@@ -74,7 +75,7 @@ def test_profile_names_the_kreis_date_pages_and_demo_notice(olpe_pdf):
 
 
 def test_profile_prints_the_snapshots_values_in_german_format(snapshot, olpe_pdf):
-    values, indicators, _ = snapshot
+    values, indicators, _, _ = snapshot
     text, _ = pdf_text(olpe_pdf[0])
     checked = 0
     for indicator in indicators.itertuples():
@@ -99,7 +100,7 @@ def test_profile_prints_the_snapshots_values_in_german_format(snapshot, olpe_pdf
 
 
 def test_profile_lists_sources_with_table_code_stand_and_licence(snapshot, olpe_pdf):
-    values, indicators, _ = snapshot
+    values, indicators, _, _ = snapshot
     text, _ = pdf_text(olpe_pdf[0])
     flat = text.replace("\n", " ")
     for indicator in indicators.itertuples():
@@ -115,7 +116,7 @@ def test_profile_lists_sources_with_table_code_stand_and_licence(snapshot, olpe_
 
 
 def test_profile_follows_the_bildungskette_and_names_indicators_without_data(snapshot, olpe_pdf):
-    _, indicators, _ = snapshot
+    _, indicators, _, _ = snapshot
     text, _ = pdf_text(olpe_pdf[0])
     stages = [stage for stage in STAGE_ORDER if stage in set(indicators["stage"])]
     # The last mention of each stage is its section heading (the overview table names them before).
@@ -128,7 +129,7 @@ def test_profile_follows_the_bildungskette_and_names_indicators_without_data(sna
 
 
 def test_suppressed_values_print_gesperrt_and_real_data_no_demo_notice(snapshot):
-    values, indicators, districts = snapshot
+    values, indicators, districts, _ = snapshot
     values = values.copy()
     latest = latest_rows(values, "auslaenderanteil", OLPE)
     # As the Kreis's own small-cell suppression will deliver it: the row is there, the value is NULL.
@@ -149,13 +150,37 @@ def test_suppressed_values_print_gesperrt_and_real_data_no_demo_notice(snapshot)
 
 
 def test_only_kreise_have_a_profile(snapshot):
-    values, indicators, districts = snapshot
+    values, indicators, districts, _ = snapshot
     with pytest.raises(ValueError):
         build_kreisprofil_pdf("059", values, indicators, districts)
 
 
 def test_profile_names_the_indicators_without_data(snapshot):
-    values, indicators, districts = snapshot
+    values, indicators, districts, _ = snapshot
     pdf = build_kreisprofil_pdf(OLPE, values[values["indicator_id"] != "kita_segregation"], indicators, districts)
     text, _ = pdf_text(pdf)
     assert "Noch ohne Daten für diesen Kreis:" in text and "KiTa-Segregation" in text
+
+
+def test_profile_marks_the_served_breaks_with_their_sources(snapshot, olpe_pdf):
+    """The PDF reads the breaks from the snapshot (series_breaks): each indicator names those within its years."""
+    values, indicators, districts, served = snapshot
+    breaks = from_frame(served)
+    text, _ = pdf_text(olpe_pdf[0])
+    kreis = districts.set_index("ags").loc[OLPE].to_dict() | {"ags": OLPE}
+    shown = 0
+    for indicator in indicators.to_dict("records"):
+        profile = indicator_profile(indicator, values, kreis, breaks)
+        if profile is None:
+            continue
+        years = profile.trend["year"]
+        expected = {b.key for b in breaks if b.indicator_id == indicator["indicator_id"]
+                    and b.applies_to(profile.main_group) and years.min() <= b.x <= years.max()}
+        assert {b.key for b in profile.breaks} == expected, indicator["indicator_id"]
+        for item in profile.breaks:
+            assert f"Bruch in der Reihe: {text_with_source(item)}" in profile.sources
+            shown += 1
+    assert shown and "Bruch in der Reihe: Ab dem Stichtag 31.12.2022" in text
+    # without the served table the same profile has no break lines (nothing kept in code)
+    indicator = indicators.set_index("indicator_id", drop=False).loc["auslaenderanteil"].to_dict()
+    assert indicator_profile(indicator, values, kreis).breaks == ()

@@ -79,11 +79,13 @@ def test_serving_snapshot_has_auslaenderanteil_for_every_kreis_and_year(demo_pip
     [("05513", 2024), ("05558", 2012), ("05334", 2016), ("05111", 2022), ("053", 2019), ("05", 2024)],
 )
 def test_values_equal_those_computed_from_the_generated_files(demo_pipeline, demo_files, ags, year):
+    """The second Ausländeranteil (AZR over the Fortschreibung) from the generated files."""
     foreigners = foreigners_from_file(_demo_file(demo_files, "12521-03i", year))[ags]
     population = population_from_file(_demo_file(demo_files, "12411-01-01-4", year))[ags]
     [(numerator, denominator, value, unit, is_synthetic, num_table, den_table)] = demo_pipeline.serving(
         "select numerator, denominator, value, unit, is_synthetic, numerator_source_table, denominator_source_table "
-        "from indicator_values where indicator_id = 'auslaenderanteil' and ags = ? and year = ? and group_id = 'insgesamt'",
+        "from indicator_values where indicator_id = 'auslaenderanteil_azr' and ags = ? and year = ? "
+        "and group_id = 'insgesamt'",
         [ags, year],
     )
     assert (numerator, denominator) == (foreigners, population)

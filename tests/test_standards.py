@@ -57,8 +57,17 @@ def test_shipped_catalogue_loads_with_every_rule_type_and_a_version_history():
     assert concept.version_for(2021).version == 1 and concept.version_for(2022).version == 2
     assert concept.current_version.version == 2 and concept.version_for(2011) is None
     for entry in catalogue.standards:
-        assert entry.name_de and entry.explanation_de and entry.basis_de and entry.evidence_de
-        assert entry.versions[0].valid_from <= 2012  # the demo history starts in 2012: every year is evaluated
+        assert entry.name_de and entry.explanation_de and entry.evidence_de
+        # standards of the founding programme from 2012, those of the TIntG (§§ 8, 9) from 2022
+        assert entry.versions[0].valid_from in (2012, 2022), entry.id
+        for version in entry.versions:
+            # each version cites the law in force in its years: § 7 of the 2012 law until 2021, the TIntG after
+            if version.valid_to is not None and version.valid_to <= 2021:
+                assert "§ 7 des Teilhabe- und Integrationsgesetzes NRW von 2012" in version.basis_de, entry.id
+            else:
+                assert version.valid_from >= 2022 and "TIntG) vom 25.11.2021" in version.basis_de, entry.id
+    assert "§ 9" in catalogue.standard("kim_steuerung").current_version.basis_de
+    assert "§ 27 GO NRW" in catalogue.standard("kooperation_integrationsrat").current_version.basis_de
 
 
 def test_rules_read_as_german_sentences():
@@ -66,9 +75,13 @@ def test_rules_read_as_german_sentences():
     texts = {s.id: rule_text_de(s.current_version.rule) for s in catalogue.standards}
     assert texts["beratung_seiteneinsteiger"].endswith("mindestens 0,5")
     assert texts["personal_im_verhaeltnis_zum_bedarf"].endswith("höchstens 1.500")
-    assert texts["kooperation_integrationsrat"] == "Zusammenarbeit mit dem Integrationsrat: ja"
+    assert texts["kooperation_integrationsrat"] == (
+        "Zusammenarbeit mit dem Integrationsrat: ja; gilt nur, wo Gemeinden mit vorgeschriebenem Integrationsrat "
+        "mindestens 1")
     assert "höchstens 5 Jahre alt" in texts["integrationskonzept_aktuell"]
-    assert texts["angebote_bildungskette"].count(";") == 3  # four stages
+    assert texts["angebote_bildungskette"].count(";") == 4  # five stages from 2022: Übergang Schule-Beruf too
+    assert texts["kooperation_mso"].endswith("mindestens 1")  # yes/no: a fixed count would fail small areas
+    assert texts["kim_steuerung"] == "KIM: Lenkungsgruppe eingerichtet: ja"
 
 
 def test_metric_catalogue_matches_the_report_template_and_the_indicators():
@@ -212,7 +225,7 @@ def test_check_command(tmp_path):
     good = subprocess.run([sys.executable, "-m", "pipelines.standards", "check"], cwd=PROJECT_ROOT,
                           capture_output=True, text=True)
     assert good.returncode == 0 and "Standardkatalog in Ordnung" in good.stdout
-    assert "7 Standards, 8 Fassungen" in good.stdout
+    assert "12 Standards, 19 Fassungen" in good.stdout
     path = write_catalogue(tmp_path / "eigener.yml", broken(BROKEN_CASES["unknown_metric"][0]))
     bad = subprocess.run([sys.executable, "-m", "pipelines.standards", "check", str(path)], cwd=PROJECT_ROOT,
                          capture_output=True, text=True)
@@ -247,15 +260,19 @@ def raw_rows(settings: Settings, sql: str) -> list[tuple]:
 def test_land_writes_one_row_per_version_and_stage_programme(tmp_path):
     settings = settings_with(tmp_path, SHIPPED_STANDARDS_FILE)
     report = land_standards(settings)
-    assert (report.standards, report.versions, report.changed_in_place) == (7, 8, [])
+    assert (report.standards, report.versions, report.changed_in_place) == (12, 19, [])
     versions = raw_rows(settings, "select standard_id, version, valid_from, valid_to, rule_type, threshold, "
                                   "required_value from raw.ki_standards order by standard_order, version")
     assert versions[:2] == [("integrationskonzept_aktuell", 1, 2012, 2021, "max_age_years", 10.0, None),
                             ("integrationskonzept_aktuell", 2, 2022, None, "max_age_years", 5.0, None)]
-    assert ("kooperation_integrationsrat", 1, 2012, None, "required_fact", None, True) in versions
-    assert ("angebote_bildungskette", 1, 2012, None, "offer_in_every_stage", 4.0, None) in versions
+    assert ("kooperation_integrationsrat", 1, 2012, 2021, "required_fact", None, True) in versions
+    assert ("angebote_bildungskette", 2, 2022, None, "offer_in_every_stage", 5.0, None) in versions
+    [condition] = raw_rows(settings, "select distinct condition_metric_id, condition_minimum from raw.ki_standards "
+                                     "where condition_metric_id is not null")
+    assert condition == ("gemeinden_mit_pflicht_integrationsrat", 1.0)
     stages = raw_rows(settings, "select stage_de, programm, metric_id from raw.ki_standard_stages order by all")
-    assert ("Familie", "Griffbereit", "angebot_griffbereit") in stages and len(stages) == 7
+    assert ("Familie", "Griffbereit", "angebot_griffbereit") in stages and len(stages) == 7 + 8 + 2
+    assert ("Übergang Schule-Beruf", "Übergang Schule-Beruf", "angebot_uebergang_schule_beruf") in stages
     # the same catalogue again changes nothing, not even the time it was loaded (a rerun of the pipeline is a no-op)
     before = raw_rows(settings, "select * from raw.ki_standards order by all")
     land_standards(settings)
@@ -272,13 +289,13 @@ def test_threshold_edited_in_place_is_reported_and_a_new_version_is_not(tmp_path
 
     def new_version(document):
         versions = standard(document, "kooperation_mso")["versions"]
-        versions[0]["valid_to"] = 2020
-        versions.append({"version": 2, "valid_from": 2021, "note_de": "Strenger.",
+        versions[-1]["valid_to"] = 2023
+        versions.append({"version": 3, "valid_from": 2024, "note_de": "Strenger.", "basis_de": "Beschluss der LaKI.",
                          "rule": {"type": "minimum", "metric": "mso_partner", "threshold": 12}})
 
     land_standards(settings_with(tmp_path, write_catalogue(own, SHIPPED)))  # back to the shipped rules
     report = land_standards(settings_with(tmp_path, write_catalogue(own, broken(new_version))))
-    assert report.changed_in_place == [] and report.versions == 9
+    assert report.changed_in_place == [] and report.versions == 20
 
 
 def test_broken_file_leaves_the_previous_catalogue_in_the_warehouse(tmp_path):
@@ -295,7 +312,7 @@ def test_broken_file_leaves_the_previous_catalogue_in_the_warehouse(tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # end to end on the demo pipeline
 # --------------------------------------------------------------------------------------------------------------
-STATUSES = {"erfüllt", "nicht erfüllt", "keine Daten"}
+STATUSES = {"erfüllt", "nicht erfüllt", "keine Daten", "entfällt"}
 
 
 def test_every_centre_year_and_standard_is_evaluated(demo_pipeline):
@@ -305,9 +322,10 @@ def test_every_centre_year_and_standard_is_evaluated(demo_pipeline):
     rows = demo_pipeline.serving(
         "select ki_ags, year, standard_id, version, status, has_report from ki_standard_evaluations")
     assert len(centres) == 54
-    assert len(rows) == 54 * len(years) * len(catalogue.standards)
-    assert {(r[0], r[1], r[2]) for r in rows} == {
-        (ki, year, s.id) for ki in centres for year in years for s in catalogue.standards}
+    # a standard is evaluated in the years one of its versions covers (the TIntG ones from 2022)
+    expected = {(ki, year, s.id) for ki in centres for year in years for s in catalogue.standards
+                if s.version_for(year) is not None}
+    assert len(rows) == len(expected) and {(r[0], r[1], r[2]) for r in rows} == expected
     for ki_ags, year, standard_id, version, status, has_report in rows:
         assert version == catalogue.standard(standard_id).version_for(year).version
         assert status in STATUSES and has_report  # the demo has a report for every centre and year
@@ -318,7 +336,7 @@ def test_counts_per_standard_in_the_latest_year_separate_the_centres(demo_pipeli
         "select standard_id, status from ki_standard_evaluations where year = 2024"))
     for entry in load_standards_catalogue().standards:
         met, missed = counts[(entry.id, "erfüllt")], counts[(entry.id, "nicht erfüllt")]
-        assert met + missed + counts[(entry.id, "keine Daten")] == 54
+        assert met + missed + counts[(entry.id, "keine Daten")] + counts[(entry.id, "entfällt")] == 54
         assert met >= 3 and missed >= 3, (entry.id, met, missed)  # the demo lets each standard tell centres apart
 
 
@@ -383,9 +401,9 @@ def test_metrics_recomputed_from_the_demo_report_files(demo_pipeline, demo_files
         "select standard_id, status from ki_standard_evaluations where ki_ags = ? and year = ?", [f"KI{ki}", year]))
     verdict = {True: "erfüllt", False: "nicht erfüllt"}
     decided = stamm["integrationskonzept_beschlossen_am"]
-    assert status["integrationskonzept_aktuell"] == verdict[
-        decided is not None and plus_years(decided, 5) >= date(year, 12, 31)]
-    assert status["kooperation_mso"] == verdict[partners.get("Migrantenselbstorganisation (MSO)", 0) >= 10]
+    assert status["integrationskonzept_aktuell"] == (
+        "keine Daten" if decided is None else verdict[plus_years(decided, 5) >= date(year, 12, 31)])
+    assert status["kooperation_mso"] == verdict[partners.get("Migrantenselbstorganisation (MSO)", 0) >= 1]
     assert status["beratung_seiteneinsteiger"] == verdict[advice / newcomers >= 0.5]
     assert status["rucksack_kita_versorgung"] == verdict[rucksack * 1000 / children >= 2]
     assert status["personal_im_verhaeltnis_zum_bedarf"] == verdict[pupils_zwg / vzae <= 1500]
@@ -393,8 +411,75 @@ def test_metrics_recomputed_from_the_demo_report_files(demo_pipeline, demo_files
                if any((row.get(k) or 0) > 0 for k in ("gruppen", "teilnehmende", "beratungsfaelle", "schulen"))}
     stages = [{"Griffbereit"}, {"Rucksack KiTa", "Fortbildungen pädagogische Fachkräfte"},
               {"Rucksack Schule", "HSU-Koordination"},
-              {"Schule ohne Rassismus - Schule mit Courage", "Beratung neu zugewanderter Schüler/-innen"}]
+              {"Schule ohne Rassismus - Schule mit Courage", "Beratung neu zugewanderter Schüler/-innen"},
+              {"Übergang Schule-Beruf"}]
     assert status["angebote_bildungskette"] == verdict[all(stage & offered for stage in stages)]
+    assert status["koordinierung_integrationsarbeit"] == verdict[
+        {"Koordinierung Ämter und Träger", "Koordinierung Ehrenamt"} <= offered]
+
+
+@pytest.mark.parametrize("ki", ["05966", "05111", "05334002", "05513"])
+def test_kim_and_land_posts_evaluated_on_the_demo_reports(demo_pipeline, demo_files, ki):
+    """The sheet tintg (KIM § 9 TIntG, Land-funded posts, Gemeinden with a mandatory Integrationsrat) read back from
+    the demo report files, and the verdicts that follow."""
+    year = 2024
+    sheets = demo_report(demo_files, ki, year)
+    metrics = dict(demo_pipeline.serving(
+        "select metric_id, value from ki_metrics where ki_ags = ? and year = ?", [f"KI{ki}", year]))
+    status = dict(demo_pipeline.serving(
+        "select standard_id, status from ki_standard_evaluations where ki_ags = ? and year = ?", [f"KI{ki}", year]))
+    partners = {row["partnertyp"]: row["anzahl"] for row in sheets["kooperationen"]}
+    cooperates = partners.get("Integrationsrat", 0) > 0
+    if not sheets["tintg"]:
+        for metric in ("kim_lenkungsgruppe", "kim_case_management_vzae", "gemeinden_mit_pflicht_integrationsrat"):
+            assert metrics[metric] is None
+        assert status["kim_steuerung"] == "keine Daten"
+        assert status["kooperation_integrationsrat"] == ("erfüllt" if cooperates else "keine Daten")
+        return
+    (tintg,) = sheets["tintg"]
+    yes = {"ja": 1.0, "nein": 0.0}
+    assert metrics["kim_lenkungsgruppe"] == yes[tintg["kim_lenkungsgruppe"]]
+    assert metrics["kim_handlungskonzept"] == yes[tintg["kim_handlungskonzept"]]
+    assert metrics["kim_case_management_vzae"] == pytest.approx(float(tintg["kim_case_management_vzae"]))
+    assert metrics["kim_case_management_faelle"] == tintg["kim_case_management_faelle"]
+    assert metrics["kim_vzae_auslaenderbehoerde"] == pytest.approx(float(tintg["kim_vzae_auslaenderbehoerde"]))
+    assert metrics["kim_vzae_einbuergerungsbehoerde"] == pytest.approx(
+        float(tintg["kim_vzae_einbuergerungsbehoerde"]))
+    kinds = ("lehrkraefte", "fachkraefte", "verwaltung")
+    approved = sum(float(tintg[f"landesstellen_{kind}"]) for kind in kinds)
+    filled = sum(float(tintg[f"landesstellen_{kind}_besetzt"]) for kind in kinds)
+    assert metrics["landesstellen_bewilligt_vzae"] == pytest.approx(approved)
+    assert metrics["landesstellen_unbesetzt_vzae"] == pytest.approx(approved - filled)
+    assert metrics["landesstellen_besetzt_anteil"] == pytest.approx(filled / approved * 100)
+    verdict = {True: "erfüllt", False: "nicht erfüllt"}
+    assert status["kim_steuerung"] == verdict[tintg["kim_lenkungsgruppe"] == "ja"]
+    assert status["kim_handlungskonzept"] == verdict[tintg["kim_handlungskonzept"] == "ja"]
+    assert status["kim_case_management"] == verdict[float(tintg["kim_case_management_vzae"]) >= 1]
+    assert status["landesstellen_besetzt"] == verdict[filled / approved * 100 >= 90]
+    mandatory = tintg["gemeinden_mit_pflicht_integrationsrat"]
+    assert metrics["gemeinden_mit_pflicht_integrationsrat"] == mandatory
+    assert status["kooperation_integrationsrat"] == ("entfällt" if mandatory < 1 else verdict[cooperates])
+
+
+def test_a_centre_without_a_mandatory_integrationsrat_is_not_failed_for_it(demo_pipeline):
+    """§ 27 GO NRW: an Integrationsrat is mandatory only in a Gemeinde with at least 5,000 foreign residents. A KI
+    whose report says no Gemeinde of its area reaches that is never 'nicht erfüllt' for the cooperation, also where
+    it reports none; where nobody says, a missing cooperation is 'keine Daten'."""
+    rows = demo_pipeline.serving(
+        "select e.ki_ags, e.year, e.status, e.detail_de, c.value as cooperation, m.value as mandatory "
+        "from ki_standard_evaluations e "
+        "join ki_metrics c on c.ki_ags = e.ki_ags and c.year = e.year and c.metric_id = 'kooperation_integrationsrat' "
+        "join ki_metrics m on m.ki_ags = e.ki_ags and m.year = e.year "
+        "and m.metric_id = 'gemeinden_mit_pflicht_integrationsrat' "
+        "where e.standard_id = 'kooperation_integrationsrat'")
+    not_mandatory = [(status, detail) for _, _, status, detail, _, mandatory in rows if mandatory == 0]
+    assert not_mandatory, "the demo has centres without a mandatory Integrationsrat"
+    assert all(status == "entfällt" and detail.startswith("Gilt hier nicht") for status, detail in not_mandatory)
+    unknown_without = [status for _, _, status, _, cooperation, mandatory in rows
+                       if mandatory is None and cooperation == 0]
+    assert unknown_without and set(unknown_without) == {"keine Daten"}
+    applies = [status for _, _, status, _, _, mandatory in rows if mandatory is None or mandatory >= 1]
+    assert "entfällt" not in applies and "nicht erfüllt" in applies
 
 
 def test_needs_offers_are_comparable_across_centres(demo_pipeline):

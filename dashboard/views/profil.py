@@ -81,7 +81,8 @@ def main() -> None:
         )
     with data_column:
         with st.popover("Daten des Profils herunterladen", icon=":material/download:"):
-            downloads(profile_data.profile_table(profile, catalogue), f"kreisprofil_{ags}", key="profile_data")
+            downloads(profile_data.profile_table(profile, catalogue, serving.series_breaks()), f"kreisprofil_{ags}",
+                      key="profile_data")
 
     for section in BILDUNGSKETTE:
         in_section = [tile for tile in tiles if tile.section == section]

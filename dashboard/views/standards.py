@@ -142,11 +142,13 @@ def _needs_offers_section(needs, files, year, viewer, highlighted) -> None:
 def main() -> None:
     st.title("Qualitätsstandards der KI")
     st.caption("Intern: die Kommunalen Integrationszentren an den Qualitätsstandards der Landesweiten "
-               "Koordinierungsstelle gemessen – je Berichtsjahr nach der damals gültigen Fassung")
+               "Koordinierungsstelle Kommunale Integrationszentren (LaKI) gemessen – je Berichtsjahr nach der damals "
+               "gültigen Fassung und der Grundlage, die damals galt (bis 2021 § 7 des Teilhabe- und "
+               "Integrationsgesetzes von 2012, ab 2022 §§ 8 und 9 TIntG)")
     info = published_snapshot(needs_indicators=False)
     viewer = viewer_from_session()
     if not viewer.sees_report_data:
-        st.info("Diese Seite ist nur für die Landesweite Koordinierungsstelle und die KI.")
+        st.info("Diese Seite ist nur für die LaKI und die KI.")
         return
     evaluations = serving.standard_evaluations()
     if evaluations.empty:
@@ -157,7 +159,7 @@ def main() -> None:
         demo_banner()
     names = dict(zip(evaluations["ki_ags"], evaluations["ki_name"]))
     if viewer.names_visible:
-        st.caption("Ansicht: Landesweite Koordinierungsstelle – alle KI mit Namen.")
+        st.caption("Ansicht: LaKI – alle KI mit Namen.")
     else:
         own = names.get(viewer.own_centre, "unbekanntes KI")
         st.caption(f"Ansicht: {own} – Ihr KI mit Namen, die anderen KI nur als anonyme Verteilung.")

@@ -44,7 +44,7 @@ def main() -> None:
 
     catalogue = serving.indicators()
     versions = serving.indicator_source_versions()
-    table = factsheets.factsheet_table(catalogue, versions, serving.source_tables())
+    table = factsheets.factsheet_table(catalogue, versions, serving.source_tables(), serving.series_breaks())
     left, right = st.columns([1, 2])
     with left:
         stage = url_choice(

@@ -78,7 +78,7 @@ def main() -> None:
     if level == "KI":
         st.caption(profile_data.profile_units(districts).set_index("ags").loc[ags, "note"])
     st.caption(sources)
-    downloads(comparison.download_table(ranking[ranking["ags"] == ags], indicator["name_de"], group),
+    downloads(comparison.download_table(ranking[ranking["ags"] == ags], indicator, group, serving.series_breaks()),
               f"position_{ags}_{base_name}", key="compare_position_download")
 
     st.subheader(f"Rangfolge: {comparison.LEVELS[level]}")
@@ -93,7 +93,7 @@ def main() -> None:
         notes.append(f"Ohne Balken ({missing}): gesperrte oder fehlende Werte werden nicht als null gezeigt.")
     st.caption(" ".join(notes))
     st.caption(source_note(indicator, shown))
-    downloads(comparison.download_table(ranking, indicator["name_de"], group), f"rangfolge_{base_name}",
+    downloads(comparison.download_table(ranking, indicator, group, serving.series_breaks()), f"rangfolge_{base_name}",
               key="compare_ranking_download")
 
     st.subheader("Verteilung")
@@ -103,7 +103,7 @@ def main() -> None:
     st.caption("Jeder Punkt ist ein Gebiet (der Wert erscheint beim Zeigen auf den Punkt); der Kasten reicht vom "
                "unteren bis zum oberen Viertel, der Strich darin ist der Median. Die blaue Raute ist das "
                "hervorgehobene Gebiet, die gestrichelte Linie NRW.  \n" + sources)
-    downloads(comparison.download_table(shown, indicator["name_de"], group), f"verteilung_{base_name}",
+    downloads(comparison.download_table(shown, indicator, group, serving.series_breaks()), f"verteilung_{base_name}",
               key="compare_distribution_download")
 
     st.subheader("Ähnliche Kreise (Vergleichstyp)")
@@ -124,7 +124,7 @@ def main() -> None:
         st.caption(f"Gepunktete Linie: Median des Vergleichstyps ({format_value(median, unit)}); gestrichelte "
                    f"Linie: NRW ({format_value(nrw_value, unit)})."
                    + (f" Ohne Balken: {missing}." if missing else "") + "  \n" + sources)
-        downloads(comparison.download_table(members, indicator["name_de"], group), f"vergleichstyp_{base_name}",
+        downloads(comparison.download_table(members, indicator, group, serving.series_breaks()), f"vergleichstyp_{base_name}",
                   key="compare_type_download")
     footer(info)
 

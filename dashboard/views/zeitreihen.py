@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import serving, timeseries
+from dashboard import serving, series_breaks, timeseries
 from dashboard.common import (
     GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, published_snapshot, show_svg,
     source_note,
@@ -15,7 +15,7 @@ from dashboard.common import (
 from dashboard.selections import group_choice, indicator_choice, indicator_groups, url_multichoice, url_toggle
 
 
-def _notes(frame: pd.DataFrame, breaks: list[timeseries.SeriesBreak]) -> None:
+def _notes(frame: pd.DataFrame, breaks: list[series_breaks.SeriesBreak]) -> None:
     """What the reader must know to read the lines: breaks, suppressed and missing years."""
     lines = [f"**Bruch in der Reihe:** {item.text_de}" for item in breaks]
     suppressed = frame[frame["is_suppressed"]]
@@ -40,7 +40,7 @@ def _gap_section(indicator: dict, units: pd.DataFrame, chosen: list[str]) -> Non
     compared, reference = gaps["compared_group_id"].iloc[0], gaps["reference_group_id"].iloc[0]
     unit = frame["gap_unit"].iloc[0]
     st.subheader(f"{title}: {indicator['name_de']}")
-    breaks = timeseries.breaks_for(indicator, compared, frame["year"])
+    breaks = series_breaks.within(serving.series_breaks(), indicator["indicator_id"], compared, frame["year"])
     show_svg(timeseries.lines_svg(frame, unit, breaks, f"Liniendiagramm: {title}, {indicator['name_de']}, nach Jahren",
                                  value_column="gap_difference", zero_line=True, height=360))
     st.caption(
@@ -98,14 +98,15 @@ def main() -> None:
     st.caption(indicator["explanation_de"])
     if frame["value"].isna().all():
         st.info("Für diese Auswahl liegen keine Werte vor.")
-    breaks = timeseries.breaks_for(indicator, group, frame["year"])
+    all_breaks = serving.series_breaks()
+    breaks = series_breaks.within(all_breaks, indicator["indicator_id"], group, frame["year"])
     show_svg(timeseries.lines_svg(
         frame, unit, breaks, f"Liniendiagramm: {indicator['name_de']} ({group_text}) nach Jahren, NRW gestrichelt"))
     with st.expander("Werte als Tabelle"):
         st.table(timeseries.value_table(frame), hide_index=True, border="horizontal")
     _notes(frame, breaks)
     st.caption(source_note(indicator, frame[frame["value"].notna()]))
-    downloads(timeseries.download_table(frame, indicator["name_de"], group),
+    downloads(timeseries.download_table(frame, indicator, group, all_breaks),
               f"zeitreihe_{indicator['indicator_id']}_{group}", key="series_download")
 
     if "auslaendisch" in indicator_groups(indicator):

@@ -7,11 +7,18 @@ third-party funds for some. Integrationskonzept: a first council decision betwee
 condition of the funding), then for most centres updates every 4 to 9 years, for some none: so in any year some
 concepts are recent and some are old, which the quality standards (pipelines/standards/) tell apart; reported once
 decided. Cooperation with the Integrationsrat: nearly every kreisfreie Stadt; in a Kreis with the councils of some of
-its towns (none in some years). Programmes (not every KI runs every programme): group
+its towns (none in some years). Migrantenselbstorganisationen: most centres, but about one in ten reports none in a
+year. Programmes (not every KI runs every programme): group
 programmes scale with the area (halved in the pandemic years 2020/21); the HSU coordination reports the HSU
 participants and schools of the school model, the advice for newly arrived pupils follows the newly arrived pupils
 of the area (peaks 2015/16 and 2022/23). Dirt: optional fields left empty (third-party staff 'none', one report
 without the date of its Integrationskonzept), programme rows without some figures.
+
+From report year 2022 (TIntG, template version 2) most reports carry the sheet tintg (Kommunales
+Integrationsmanagement, Land-funded posts approved and filled, Gemeinden with a mandatory Integrationsrat, estimated
+from the Gemeinde's population and its Kreis's foreigner share) and the § 8 tasks Übergang Schule-Beruf and the
+coordination of offices, Träger and volunteers as programme rows. These come from random draws of their own, so the
+figures of the earlier sheets stay as they were.
 """
 
 from __future__ import annotations
@@ -26,6 +33,11 @@ from pipelines.demo.kitas import kita_register
 from pipelines.demo.schools import school_register, school_year
 
 __all__ = ["KI_IDS", "ki_area", "ki_report_rows"]
+
+TINTG_FIRST_YEAR = 2022
+# the § 8 TIntG tasks the template has as programme rows since version 2, with the share of KIs that report them
+TINTG_TASKS = {"Übergang Schule-Beruf": 0.8, "Koordinierung Ämter und Träger": 0.9, "Koordinierung Ehrenamt": 0.75}
+INTEGRATIONSRAT_MIN_FOREIGNERS = 5000  # § 27 GO NRW
 
 PROGRAMME = ("Griffbereit", "Rucksack KiTa", "Rucksack Schule", "Schule ohne Rassismus - Schule mit Courage",
              "HSU-Koordination", "Beratung neu zugewanderter Schüler/-innen", "Fortbildungen Lehrkräfte",
@@ -194,4 +206,61 @@ def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, l
         if n == 0 and r.random() < 0.7:
             continue  # rows of types without partners are often left out
         kooperationen.append({"ki_id": ki, "berichtsjahr": year, "partnertyp": typ, "anzahl": n})
-    return {"stammdaten": [stammdaten], "programme": programmes, "kooperationen": kooperationen}
+    if _rng(seed, "ki-report-no-mso", ki, year).random() < 0.1:  # own draws: the other figures stay as they were
+        # some centres work with no Migrantenselbstorganisation in a year (the yes/no standard tells them apart)
+        kooperationen = [row for row in kooperationen if row["partnertyp"] != "Migrantenselbstorganisation (MSO)"]
+    rows = {"stammdaten": [stammdaten], "programme": programmes, "kooperationen": kooperationen}
+    if year >= TINTG_FIRST_YEAR:
+        rows["programme"] = programmes + _tintg_tasks(seed, year, ki, size)
+        rows["tintg"] = _tintg_sheet(seed, year, ki, size)
+    return rows
+
+
+def _tintg_tasks(seed: int, year: int, ki: str, size: float) -> list[dict]:
+    r = _rng(seed, "ki-report-tintg-tasks", ki, year)
+    rows = []
+    for task, take_up in TINTG_TASKS.items():
+        if r.random() >= take_up:
+            continue
+        meetings = max(1, round(4 * math.sqrt(size) + r.gauss(0, 1)))
+        rows.append({"ki_id": ki, "berichtsjahr": year, "programm": task, "gruppen": meetings,
+                     "teilnehmende": round(meetings * (6 + 10 * r.random())),
+                     "schulen": max(1, round(3 * math.sqrt(size))) if task == "Übergang Schule-Beruf" else None})
+    return rows
+
+
+def _gemeinden_with_mandatory_council(seed: int, year: int, ki: str) -> int:
+    """Gemeinden of the area with at least 5,000 foreign residents (§ 27 GO NRW), estimated from the Gemeinde's
+    population and the foreigner share of its Kreis (profile.csv)."""
+    from pipelines.demo.generator import _profile
+
+    population = _population_year(seed, year)
+    profile = _profile()
+    kreis = AACHEN_KREIS if ki == AACHEN_CITY else ki[:5]
+    share = float(profile[kreis]["foreign_share_2024_pct"]) / 100
+    return sum(population[g] * share >= INTEGRATIONSRAT_MIN_FOREIGNERS for g in ki_area(ki))
+
+
+def _tintg_sheet(seed: int, year: int, ki: str, size: float) -> list[dict]:
+    r = _rng(seed, "ki-report-tintg", ki, year)
+    if r.random() < 0.1:
+        return []  # the sheet is optional: some centres do not fill it in
+    case_management = _quarter(2 + 6 * math.sqrt(size) + r.gauss(0, 0.5)) if r.random() < 0.85 else Decimal(0)
+    teachers, specialists, admin = Decimal(2), Decimal("2.5"), Decimal("0.5") if r.random() < 0.5 else Decimal(1)
+    return [{
+        "ki_id": ki,
+        "berichtsjahr": year,
+        "kim_lenkungsgruppe": "ja" if r.random() < 0.9 else "nein",
+        "kim_handlungskonzept": "ja" if r.random() < 0.6 + 0.1 * (year - TINTG_FIRST_YEAR) else "nein",
+        "kim_case_management_vzae": case_management,
+        "kim_case_management_faelle": round(float(case_management) * (30 + 30 * r.random())),
+        "kim_vzae_auslaenderbehoerde": _quarter(0.5 + 2 * math.sqrt(size) * r.random()),
+        "kim_vzae_einbuergerungsbehoerde": _quarter(1.5 * math.sqrt(size) * r.random()),
+        "landesstellen_lehrkraefte": teachers,
+        "landesstellen_lehrkraefte_besetzt": teachers - r.choice((Decimal(0), Decimal(0), Decimal("0.5"), Decimal(1))),
+        "landesstellen_fachkraefte": specialists,
+        "landesstellen_fachkraefte_besetzt": specialists - r.choice((Decimal(0), Decimal(0), Decimal("0.5"))),
+        "landesstellen_verwaltung": admin,
+        "landesstellen_verwaltung_besetzt": admin,
+        "gemeinden_mit_pflicht_integrationsrat": _gemeinden_with_mandatory_council(seed, year, ki),
+    }]

@@ -1,7 +1,8 @@
 """Writers of the Kreis-held demo extracts in the format of the templates (pipelines/templates/kreis_templates.yml):
 
 * Schulamt school extract (schulamt_schulen): Excel, one workbook per Kreis and Schuljahr, sheets 'schulen' and
-  'hsu_sprachen' (plus the template's 'Erläuterungen' and 'Listen').
+  'hsu_sprachen' (plus the template's 'Erläuterungen' and 'Listen'); a few schools leave the optional Erstförderung
+  column empty.
 * Jugendamt KiTa extract (jugendamt_kitas): CSV form (UTF-8 with BOM, ';', CRLF, the template's header line), one
   file per Kreis and Stichtag 1 March (the Kreisjugendamt and the Jugendämter of its towns in one file).
 * KI annual report (ki_jahresbericht): Excel, one workbook per KI and Berichtsjahr.
@@ -36,8 +37,20 @@ def _moment(seed: int, what: str, key: str, year: int, month: int) -> _dt.dateti
     return _dt.datetime.combine(day, _dt.time(r.randint(8, 17), r.randint(0, 59), r.randint(0, 59)))
 
 
+# Share of schools that leave the optional Erstförderung column empty ('nicht erhoben'), so that the indicator's
+# denominator must count only the schools that reported it (the HSU column is left empty by schools.py).
+ERSTFOERDERUNG_NOT_REPORTED = 0.04
+
+
+def _without_some_erstfoerderung(seed: int, year: int, kreis: str, schulen: list[dict]) -> list[dict]:
+    r = _rng(seed, "school-extract-erstfoerderung", year, kreis)  # its own draws: other figures stay as they were
+    return [row | {"neu_zugewanderte_in_erstfoerderung": None} if r.random() < ERSTFOERDERUNG_NOT_REPORTED else row
+            for row in schulen]
+
+
 def write_school_extract(seed: int, year: int, kreis: str, path: Path, scale: int = 1) -> Path:
     schulen, hsu = school_extract_rows(seed, year, kreis, scale)
+    schulen = _without_some_erstfoerderung(seed, year, kreis, schulen)
     data = fill_template_xlsx("schulamt_schulen", {"schulen": schulen, "hsu_sprachen": hsu},
                               _moment(seed, "schulamt", kreis, year + 1, 1),
                               description=DEMO_DESCRIPTION, keywords=DEMO_MARKER)

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,8 @@ VALUE_KIND_DE = {"zahl": "eine Zahl", "ja_nein": "eine Ja/Nein-Angabe", "datum":
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"schema_version", "edition", "standards"}
 _STANDARD_KEYS = {"id", "name_de", "explanation_de", "basis_de", "evidence_de", "versions"}
-_VERSION_KEYS = {"version", "valid_from", "valid_to", "note_de", "rule"}
+_VERSION_KEYS = {"version", "valid_from", "valid_to", "note_de", "basis_de", "rule"}
+_CONDITION_KEYS = {"metric", "minimum"}
 _VERSION_REQUIRED = {"version", "valid_from", "note_de", "rule"}
 _STAGE_KEYS = {"stage", "programmes"}
 _YES = {True: True, False: False, "ja": True, "nein": False}
@@ -71,6 +72,15 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Where a standard applies at all (applies_if): the metric of the KI-year is at least `minimum`. Below it the
+    standard does not apply ('entfällt'); unknown, a verdict 'nicht erfüllt' becomes 'keine Daten'."""
+
+    metric: str
+    minimum: float
+
+
+@dataclass(frozen=True)
 class Rule:
     type: str
     metric: str | None = None
@@ -78,6 +88,7 @@ class Rule:
     required: bool | None = None
     max_years: int | None = None
     stages: tuple[Stage, ...] = ()
+    condition: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class StandardVersion:
     valid_to: int | None  # last report year; None = open
     note_de: str
     rule: Rule
+    basis_de: str = ""  # the legal or programme basis in force for these years (else the standard's)
 
     def applies_to(self, year: int) -> bool:
         return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
@@ -236,8 +248,9 @@ def _standard(position: int, entry: Any, problems: list[str]) -> Standard | None
         standard_id = f"Nr. {position}"
     where = f"Standard '{standard_id}'"
     _unknown_keys(entry, _STANDARD_KEYS, where, problems)
-    texts = {key: _text(entry, key, where, problems)
-             for key in ("name_de", "explanation_de", "basis_de", "evidence_de")}
+    texts = {key: _text(entry, key, where, problems) for key in ("name_de", "explanation_de", "evidence_de")}
+    # the basis may be given per version (the law in force in its years) or once for all versions
+    texts["basis_de"] = _text(entry, "basis_de", where, problems) if "basis_de" in entry else ""
     entries = entry.get("versions")
     if not isinstance(entries, list) or not entries:
         problems.append(f"{where}: versions muss eine Liste mit mindestens einer Fassung sein.")
@@ -248,6 +261,12 @@ def _standard(position: int, entry: Any, problems: list[str]) -> Standard | None
         _check_history(where, versions, problems)
     if None in texts.values() or len(versions) != len(entries):
         return None
+    without_basis = [version.version for version in versions if not version.basis_de and not texts["basis_de"]]
+    if without_basis:
+        problems.append(f"{where}: basis_de fehlt (bei jeder Fassung oder einmal beim Standard) für Fassung "
+                        f"{', '.join(map(str, without_basis))}.")
+        return None
+    versions = [version if version.basis_de else replace(version, basis_de=texts["basis_de"]) for version in versions]
     return Standard(standard_id, texts["name_de"], texts["explanation_de"], texts["basis_de"], texts["evidence_de"],
                     tuple(versions))
 
@@ -279,10 +298,11 @@ def _version(standard_where: str, number: int, entry: Any, problems: list[str]) 
         problems.append(f"{where}: valid_to ({valid_to}) liegt vor valid_from ({valid_from}).")
         ok = False
     note = _text(entry, "note_de", where, problems) if "note_de" in entry else None
+    basis = _text(entry, "basis_de", where, problems) if "basis_de" in entry else ""
     rule = _rule(where, entry["rule"], problems) if "rule" in entry else None
-    if not ok or rule is None or note is None or _VERSION_REQUIRED - set(entry):
+    if not ok or rule is None or note is None or basis is None or _VERSION_REQUIRED - set(entry):
         return None
-    return StandardVersion(version, valid_from, valid_to, note, rule)
+    return StandardVersion(version, valid_from, valid_to, note, rule, basis)
 
 
 def _check_history(where: str, versions: list[StandardVersion], problems: list[str]) -> None:
@@ -311,13 +331,32 @@ def _rule(where: str, entry: Any, problems: list[str]) -> Rule | None:
         return None
     rule_type = entry["type"]
     spec = RULE_TYPES[rule_type]
-    allowed = spec["keys"] | {"type"}
+    allowed = spec["keys"] | {"type", "applies_if"}
     _unknown_keys(entry, allowed, f"{where} ({rule_type})", problems)
     missing = sorted(spec["keys"] - set(entry))
     for key in missing:
         problems.append(f"{where} ({rule_type}): Schlüssel {key} fehlt.")
-    if missing:
+    condition = _condition(where, entry["applies_if"], problems) if "applies_if" in entry else None
+    if missing or ("applies_if" in entry and condition is None):
         return None
+    rule = _rule_of_type(where, rule_type, spec, entry, problems)
+    return replace(rule, condition=condition) if rule is not None else None
+
+
+def _condition(where: str, entry: Any, problems: list[str]) -> Condition | None:
+    where = f"{where}, applies_if"
+    if not isinstance(entry, dict) or set(entry) != _CONDITION_KEYS:
+        problems.append(f"{where}: braucht genau metric (eine Kennzahl) und minimum (eine Zahl), z. B. "
+                        "{metric: gemeinden_mit_pflicht_integrationsrat, minimum: 1}.")
+        return None
+    metric = _metric(where, "applies_if", entry["metric"], "zahl", problems)
+    if not _is_number(entry["minimum"]):
+        problems.append(f"{where}: minimum muss eine Zahl sein (gefunden: {entry['minimum']!r}).")
+        return None
+    return Condition(metric, float(entry["minimum"])) if metric else None
+
+
+def _rule_of_type(where: str, rule_type: str, spec: dict, entry: dict, problems: list[str]) -> Rule | None:
     if rule_type == "offer_in_every_stage":
         stages = _stages(where, entry["stages"], problems)
         return Rule(rule_type, stages=stages) if stages else None
@@ -417,7 +456,16 @@ def _is_number(value: Any) -> bool:
 # the rule as a German sentence (stored with every version; shown next to each evaluation)
 # ------------------------------------------------------------------------------------------------------------------
 def rule_text_de(rule: Rule) -> str:
-    """'Personal insgesamt: mindestens 9 VZÄ', 'Zusammenarbeit mit dem Integrationsrat: ja', ..."""
+    """'Personal insgesamt: mindestens 9 VZÄ', 'Zusammenarbeit mit dem Integrationsrat: ja', ..., with the
+    condition where the standard applies ('; gilt nur, wo ...')."""
+    text = _rule_text_de(rule)
+    if rule.condition is None:
+        return text
+    metric = metric_catalogue()[rule.condition.metric]
+    return f"{text}; gilt nur, wo {metric.name_de} mindestens {format_threshold(rule.condition.minimum)}"
+
+
+def _rule_text_de(rule: Rule) -> str:
     if rule.type == "offer_in_every_stage":
         stages = "; ".join(f"{stage.name_de} ({' oder '.join(stage.programmes)})" for stage in rule.stages)
         return f"In jeder Stufe mindestens ein Programm angeboten: {stages}"

@@ -33,7 +33,7 @@ STAGES_TABLE = "ki_standard_stages"
 VERSION_COLUMNS = (
     "standard_id", "standard_order", "name_de", "explanation_de", "basis_de", "evidence_de", "version", "valid_from",
     "valid_to", "note_de", "rule_type", "metric_id", "threshold", "required_value", "rule_de", "catalogue_edition",
-    "catalogue_file", "catalogue_sha256", "loaded_at",
+    "catalogue_file", "catalogue_sha256", "condition_metric_id", "condition_minimum", "loaded_at",
 )
 STAGE_COLUMNS = ("standard_id", "version", "stage_order", "stage_de", "programm", "metric_id")
 
@@ -61,6 +61,9 @@ create table if not exists raw.{STANDARDS_TABLE} (
     loaded_at          timestamp not null,
     primary key (standard_id, version)
 );
+-- added with the applies_if condition: warehouses made before get the columns
+alter table raw.{STANDARDS_TABLE} add column if not exists condition_metric_id varchar;
+alter table raw.{STANDARDS_TABLE} add column if not exists condition_minimum double;
 create table if not exists raw.{STAGES_TABLE} (
     standard_id  varchar not null,
     version      integer not null,
@@ -100,11 +103,13 @@ def catalogue_rows(catalogue: StandardsCatalogue, loaded_at: datetime) -> tuple[
                 "max_age_years": rule.max_years,
                 "offer_in_every_stage": len(rule.stages),
             }.get(rule.type)
+            condition = rule.condition
             versions.append((
-                standard.id, order, standard.name_de, standard.explanation_de, standard.basis_de,
+                standard.id, order, standard.name_de, standard.explanation_de, version.basis_de,
                 standard.evidence_de, version.version, version.valid_from, version.valid_to, version.note_de,
                 rule.type, rule.metric, None if threshold is None else float(threshold), rule.required,
-                rule_text_de(rule), catalogue.edition, str(catalogue.path), catalogue.sha256, loaded_at,
+                rule_text_de(rule), catalogue.edition, str(catalogue.path), catalogue.sha256,
+                condition.metric if condition else None, condition.minimum if condition else None, loaded_at,
             ))
             for stage_order, stage in enumerate(rule.stages, start=1):
                 stages += [
@@ -197,6 +202,7 @@ def _signatures(version_rows: list[tuple], stage_rows: list[tuple]) -> dict[tupl
         version = dict(zip(VERSION_COLUMNS, row))
         key = (version["standard_id"], version["version"])
         signatures[key] = {name: version[name] for name in ("valid_from", "valid_to", "rule_type", "metric_id",
-                                                              "threshold", "required_value")}
+                                                              "threshold", "required_value", "condition_metric_id",
+                                                              "condition_minimum")}
         signatures[key]["stages"] = frozenset(stage_sets.get(key, ()))
     return signatures

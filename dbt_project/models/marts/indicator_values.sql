@@ -1,54 +1,18 @@
 -- One row per indicator x unit x reporting year x group, with numerator, denominator, value, the official symbol,
 -- whether inputs are rounded or estimated, how higher levels were built, and where numerator and denominator came
 -- from. Only current NRW units (dim_districts) are kept: dissolved and pseudo-units drop out here.
--- Ausländeranteil = foreigners (AZR, 12521-03i) / population (Fortschreibung, 12411-*) x 100: two sources.
+-- Ausländeranteil: from the Fortschreibung alone, and a second indicator from the AZR (int_indicator_auslaenderanteil).
 -- The other indicators come from published tables (intermediate int_indicator_*): they take the source's own totals
 -- for every level and need no confidentiality rule.
 with districts as (
     select ags, level from {{ ref('dim_districts') }}
 ),
 
-foreigners as (
-    select * from {{ ref('int_foreigners_by_region') }}
-),
-
-population as (
-    select * from {{ ref('int_population_by_region') }}
-),
-
 auslaenderanteil as (
-    select
-        'auslaenderanteil' as indicator_id,
-        foreigners.ags,
-        foreigners.year,
-        'insgesamt' as group_id,
-        foreigners.foreigners as numerator,
-        population.population as denominator,
-        case when population.population > 0 then foreigners.foreigners / population.population * 100 end as value,
-        '%' as unit,
-        foreigners.period_label,
-        population.flag,
-        -- AZR counts are published rounded to multiples of 5 since 2016
-        foreigners.year >= 2016 as is_rounded,
-        false as is_estimated,
-        case
-            when foreigners.summed_rounded_parts then 'sum_of_rounded_parts'
-            when population.summed_exact_parts then 'sum_of_exact_parts'  -- Land / RB from a Kreise-only download
-            else 'source_total'
-        end as aggregation,
-        foreigners.summed_rounded_parts as numerator_summed_rounded_parts,
-        foreigners.source_table as numerator_source_table,
-        foreigners.source_stand as numerator_stand,
-        foreigners.source_file as numerator_source_file,
-        population.source_table as denominator_source_table,
-        population.source_stand as denominator_stand,
-        population.source_file as denominator_source_file,
-        foreigners.is_synthetic or population.is_synthetic as is_synthetic
-    from foreigners
-    inner join population on population.ags = foreigners.ags and population.year = foreigners.year
+    select * from {{ ref('int_indicator_auslaenderanteil') }}
 ),
 
--- Each int_indicator_* model has the same columns as auslaenderanteil above (union by name).
+-- Each int_indicator_* model has the same columns (union by name).
 published_table_indicators as (
     select * from {{ ref('int_indicator_einbuergerungsquote') }}
     union all by name
@@ -73,7 +37,7 @@ kreis_extract_indicators as (
 ),
 
 all_indicators as (
-    -- Ausländeranteil stays at the levels it always had (Land, RB, Kreis)
+    -- both Ausländeranteile stay at the levels they always had (Land, RB, Kreis)
     select auslaenderanteil.*
     from auslaenderanteil
     inner join districts on districts.ags = auslaenderanteil.ags
@@ -131,7 +95,10 @@ final as (
         all_indicators.is_rounded,
         all_indicators.is_estimated,
         coalesce(all_indicators.is_suppressed, false) as is_suppressed,
-        all_indicators.centre_aggregation as aggregation
+        all_indicators.centre_aggregation as aggregation,
+        -- indicators on an optional field of a Kreis-held extract: units (schools) that reported it, of all
+        cast(all_indicators.reporting_units as integer) as reporting_units,
+        cast(all_indicators.reporting_units_total as integer) as reporting_units_total
     from all_units as all_indicators
     inner join districts on districts.ags = all_indicators.ags
 )

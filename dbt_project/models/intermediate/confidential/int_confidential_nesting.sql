@@ -1,6 +1,7 @@
 -- Counts that lie inside other counts of the same unit, year and group ("part <= whole"): transitions to the
 -- Gymnasium within all transitions, leavers without Hauptschulabschluss or with Abitur within all leavers, pupils
--- with Zuwanderungsgeschichte or in Erstförderung within all pupils, segregated KiTas within all KiTas, KiTa
+-- with Zuwanderungsgeschichte or in Erstförderung within all pupils (and within the pupils of the schools that
+-- reported the field), segregated KiTas within all KiTas, KiTa
 -- children with a non-German family language within all KiTa children of the age group. A shown part
 -- tells an attacker that a hidden whole is at least that large, a shown whole that a hidden part is at most that
 -- large; secondary suppression (int_confidential_cells_suppressed) takes both into account.
@@ -16,6 +17,9 @@ nesting as (
         ('abgaenge_hochschulreife', 'abgaenge_alle', true),
         ('schueler_zuwanderungsgeschichte', 'schueler_insgesamt', false),
         ('schueler_erstfoerderung', 'schueler_insgesamt', false),
+        ('schueler_erstfoerderung', 'schueler_mit_angabe_erstfoerderung', false),
+        ('schueler_mit_angabe_erstfoerderung', 'schueler_insgesamt', false),
+        ('schueler_zwg_mit_angabe_hsu', 'schueler_zuwanderungsgeschichte', false),
         ('einrichtungen_segregiert', 'einrichtungen', true),
         ('kita_kinder_nichtdeutsche_familiensprache', 'kita_kinder', false)
     ) as nesting(part_measure, whole_measure, parts_disjoint)

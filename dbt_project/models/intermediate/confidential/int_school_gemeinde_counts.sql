@@ -2,22 +2,37 @@
 -- smallest unit the product publishes (single schools are never shown). A school delivered again in a later file
 -- counts once: the file loaded last wins (the templates carry no Stand; the delivery replaces the earlier one).
 -- Groups: insgesamt and auslaendisch come from the extract, deutsch = insgesamt - auslaendisch.
+-- Optional fields (Erstförderung, HSU; empty = "nicht erhoben") get a denominator of their own that counts only the
+-- schools that reported the field, so numerator and denominator cover the same schools. HSU counts only schools of
+-- the Primarstufe and Sekundarstufe I, where HSU is offered (seed school_forms, HSU-Erlass BASS 13-61 Nr. 2).
 -- Exact, confidential figures: only confidential_cells (with suppression) may pass them on.
 with schools as (
     select * from {{ ref('stg_schulamt__schulen') }}
     {{ latest_delivery(['schulnummer', 'year']) }}
 ),
 
+school_forms as (
+    select schulform, hsu_angebot from {{ ref('school_forms') }}
+),
+
 per_school as (
     -- one row per school, measure and group; columns that do not apply to a Schulform are empty and drop out
     select schulnummer, gemeinde_ags, year, period_label, file_name, loaded_at, is_synthetic, measure_id, group_id, value
-    from schools,
+    from (
+        select schools.*, coalesce(school_forms.hsu_angebot, false) as hsu_angebot
+        from schools
+        left join school_forms on school_forms.schulform = schools.schulform
+    ) as schools,
     lateral (
         values
             ('schueler_insgesamt', 'insgesamt', schueler_insgesamt),
             ('schueler_zuwanderungsgeschichte', 'insgesamt', schueler_mit_zuwanderungsgeschichte),
             ('schueler_erstfoerderung', 'insgesamt', neu_zugewanderte_in_erstfoerderung),
-            ('hsu_teilnehmende', 'insgesamt', hsu_teilnehmende),
+            ('schueler_mit_angabe_erstfoerderung', 'insgesamt',
+                case when neu_zugewanderte_in_erstfoerderung is not null then schueler_insgesamt end),
+            ('hsu_teilnehmende_primar_sek_i', 'insgesamt', case when hsu_angebot then hsu_teilnehmende end),
+            ('schueler_zwg_mit_angabe_hsu', 'insgesamt',
+                case when hsu_angebot and hsu_teilnehmende is not null then schueler_mit_zuwanderungsgeschichte end),
             ('uebergaenge_alle', 'insgesamt',
                 uebergaenge_hauptschule + uebergaenge_realschule + uebergaenge_sekundarschule
                 + uebergaenge_gesamtschule + uebergaenge_gymnasium + uebergaenge_sonstige),

@@ -11,8 +11,10 @@
 -- - A programme or partner type without a row was not run / had no partner: 0. A row with the figure left empty:
 --   null ("Angabe im Jahresbericht leer"). A programme counts as offered (angebot_*) when its row has at least one
 --   figure above 0.
--- - A sheet without any row for the KI and year (programme and kooperationen are optional sheets) says nothing:
---   its metrics are null ("Blatt ... ohne Zeilen"), not 0.
+-- - A sheet without any row for the KI and year (programme, kooperationen and tintg are optional sheets) says
+--   nothing: its metrics are null ("Blatt ... ohne Zeilen"), not 0.
+-- - Sheet tintg (template version 2, from report year 2022): KIM (§ 9 TIntG) as reported, ja/nein as 1/0; the
+--   Land-funded posts approved and filled, summed over Lehrkräfte, Fachkräfte and Verwaltung where reported.
 with stammdaten as (
     select * from {{ ref('stg_ki__stammdaten') }}
     {{ latest_delivery(['ki_id', 'year']) }}
@@ -26,6 +28,11 @@ programme as (
 kooperationen as (
     select * from {{ ref('stg_ki__kooperationen') }}
     {{ latest_delivery(['ki_id', 'year'], whole_file=true) }}
+),
+
+tintg as (
+    select * from {{ ref('stg_ki__tintg') }}
+    {{ latest_delivery(['ki_id', 'year']) }}
 ),
 
 catalogue as (
@@ -62,6 +69,66 @@ staff_and_concept as (
                 case when stammdaten.integrationskonzept_beschlossen_am is null
                     then 'Kein Beschlussdatum im Jahresbericht' end)
     ) as figures(metric_id, value, value_date, missing_reason_de)
+),
+
+tintg_figures as (
+    select
+        stammdaten.ki_id,
+        stammdaten.year,
+        stammdaten.is_synthetic,
+        tintg.file_name,
+        case lower(tintg.kim_lenkungsgruppe) when 'ja' then 1 when 'nein' then 0 end as kim_lenkungsgruppe,
+        case lower(tintg.kim_handlungskonzept) when 'ja' then 1 when 'nein' then 0 end as kim_handlungskonzept,
+        tintg.kim_case_management_vzae,
+        tintg.kim_case_management_faelle,
+        tintg.kim_vzae_auslaenderbehoerde,
+        tintg.kim_vzae_einbuergerungsbehoerde,
+        tintg.landesstellen_lehrkraefte,
+        tintg.landesstellen_lehrkraefte_besetzt,
+        tintg.gemeinden_mit_pflicht_integrationsrat,
+        -- a kind of post not reported counts neither as approved nor as filled
+        nullif(coalesce(tintg.landesstellen_lehrkraefte, 0) + coalesce(tintg.landesstellen_fachkraefte, 0)
+            + coalesce(tintg.landesstellen_verwaltung, 0), 0) as posts_approved,
+        case when coalesce(tintg.landesstellen_lehrkraefte, tintg.landesstellen_fachkraefte,
+                           tintg.landesstellen_verwaltung) is not null then
+            coalesce(tintg.landesstellen_lehrkraefte_besetzt, 0) + coalesce(tintg.landesstellen_fachkraefte_besetzt, 0)
+            + coalesce(tintg.landesstellen_verwaltung_besetzt, 0) end as posts_filled
+    from stammdaten
+    left join tintg on tintg.ki_id = stammdaten.ki_id and tintg.year = stammdaten.year
+),
+
+tintg_metrics as (
+    select
+        tintg_figures.ki_id,
+        tintg_figures.year,
+        figures.metric_id,
+        case when tintg_figures.file_name is not null then figures.value end as value,
+        cast(null as date) as value_date,
+        case when tintg_figures.file_name is null then 'Blatt tintg im Jahresbericht ohne Zeile'
+            when figures.value is null and figures.metric_id in ('kim_faelle_je_vzae', 'landesstellen_besetzt_anteil')
+                then 'Nicht berechenbar: keine Stellen angegeben'
+            when figures.value is null then 'Angabe im Jahresbericht leer' end as missing_reason_de,
+        'tintg' as report_sheet,
+        tintg_figures.file_name as report_file,
+        tintg_figures.is_synthetic
+    from tintg_figures,
+    lateral (
+        values
+            ('kim_lenkungsgruppe', cast(tintg_figures.kim_lenkungsgruppe as double)),
+            ('kim_handlungskonzept', tintg_figures.kim_handlungskonzept),
+            ('kim_case_management_vzae', tintg_figures.kim_case_management_vzae),
+            ('kim_case_management_faelle', tintg_figures.kim_case_management_faelle),
+            ('kim_faelle_je_vzae', case when tintg_figures.kim_case_management_vzae > 0
+                then tintg_figures.kim_case_management_faelle / tintg_figures.kim_case_management_vzae end),
+            ('kim_vzae_auslaenderbehoerde', tintg_figures.kim_vzae_auslaenderbehoerde),
+            ('kim_vzae_einbuergerungsbehoerde', tintg_figures.kim_vzae_einbuergerungsbehoerde),
+            ('landesstellen_bewilligt_vzae', tintg_figures.posts_approved),
+            ('landesstellen_unbesetzt_vzae', tintg_figures.posts_approved - tintg_figures.posts_filled),
+            ('landesstellen_besetzt_anteil', tintg_figures.posts_filled / tintg_figures.posts_approved * 100),
+            ('lehrkraftstellen_unbesetzt_vzae',
+                tintg_figures.landesstellen_lehrkraefte - tintg_figures.landesstellen_lehrkraefte_besetzt),
+            ('gemeinden_mit_pflicht_integrationsrat', tintg_figures.gemeinden_mit_pflicht_integrationsrat)
+    ) as figures(metric_id, value)
 ),
 
 sheet_files as (
@@ -195,3 +262,7 @@ union all
 select ki_id, year, metric_id, cast(value as double), value_date, missing_reason_de, report_sheet, report_file,
     is_synthetic
 from sums
+union all
+select ki_id, year, metric_id, cast(value as double), value_date, missing_reason_de, report_sheet, report_file,
+    is_synthetic
+from tintg_metrics

@@ -2,12 +2,15 @@
 -- that year (the catalogue's versions, stg_standards__versions), and judged a second time under the current version
 -- so that a threshold change shows where it would change the verdict on the past.
 --
--- Status: 'erfüllt', 'nicht erfüllt' or 'keine Daten'. A year without a report is 'keine Daten' for every standard.
+-- Status: 'erfüllt', 'nicht erfüllt', 'keine Daten' or 'entfällt'. A year without a report is 'keine Daten' for
+-- every standard. A rule with a condition (applies_if: condition metric >= condition_minimum, e.g. the Integrationsrat
+-- only where § 27 GO NRW makes one mandatory) is 'entfällt' where the condition metric is below the minimum; where
+-- it is unknown, a verdict 'nicht erfüllt' becomes 'keine Daten' (an obligation that cannot be shown is not failed).
 -- Per rule type:
 -- - minimum / maximum: the metric's value >= / <= threshold; no value -> 'keine Daten' (detail_de says why).
 -- - required_fact: the yes/no metric (1/0) equals required_value; no value -> 'keine Daten'.
 -- - max_age_years: the date (value_date) plus threshold years reaches 31.12. of the report year; a report without
---   the date does not meet the standard ('nicht erfüllt': nothing reported is nothing decided).
+--   the date is 'keine Daten' (a missing date in the report is no proof that nothing was decided).
 -- - offer_in_every_stage: every listed stage has at least one of its programmes offered (offer metric = 1); value is
 --   the number of stages with an offer, threshold the number listed; a stage without any offer -> 'nicht erfüllt',
 --   otherwise a stage whose programmes are unknown -> 'keine Daten'.
@@ -104,6 +107,9 @@ judged as (
         versions.threshold,
         versions.required_value,
         versions.rule_de,
+        versions.condition_metric_id,
+        versions.condition_minimum,
+        conditions.metric_name_de as condition_name_de,
         versions.catalogue_edition,
         case when versions.rule_type = 'offer_in_every_stage' then stage_coverage.stages_with_offer
             else metrics.value end as value,
@@ -112,7 +118,7 @@ judged as (
             when not judgements.has_report then 'keine Daten'
             when versions.rule_type = 'max_age_years' then
                 case
-                    when metrics.value_date is null then 'nicht erfüllt'
+                    when metrics.value_date is null then 'keine Daten'
                     when metrics.value_date + to_years(cast(versions.threshold as integer))
                         >= make_date(judgements.year, 12, 31) then 'erfüllt'
                     else 'nicht erfüllt'
@@ -130,7 +136,9 @@ judged as (
                 case when metrics.value <= versions.threshold then 'erfüllt' else 'nicht erfüllt' end
             when versions.rule_type = 'required_fact' then
                 case when (metrics.value = 1) = versions.required_value then 'erfüllt' else 'nicht erfüllt' end
-        end as status,
+        end as rule_status,
+        conditions.value as condition_value,
+        conditions.missing_reason_de as condition_missing_reason_de,
         case
             when not judgements.has_report then 'Kein Jahresbericht für dieses Jahr'
             when versions.rule_type = 'max_age_years' and metrics.value_date is null then metrics.missing_reason_de
@@ -151,14 +159,38 @@ judged as (
     left join stage_coverage
         on stage_coverage.ki_ags = judgements.ki_ags and stage_coverage.year = judgements.year
         and stage_coverage.standard_id = judgements.standard_id and stage_coverage.version = judgements.version
+    left join metrics as conditions
+        on conditions.ki_ags = judgements.ki_ags and conditions.year = judgements.year
+        and conditions.metric_id = versions.condition_metric_id
+),
+
+conditioned as (
+    select
+        judged.* exclude (detail_de),
+        case
+            when judged.condition_metric_id is null or not judged.has_report then judged.rule_status
+            when judged.condition_value < judged.condition_minimum then 'entfällt'
+            when judged.condition_value is null and judged.rule_status = 'nicht erfüllt' then 'keine Daten'
+            else judged.rule_status
+        end as status,
+        case
+            when judged.condition_metric_id is null or not judged.has_report then judged.detail_de
+            when judged.condition_value < judged.condition_minimum
+                then 'Gilt hier nicht: ' || judged.condition_name_de || ' ' || format('{:g}', judged.condition_value)
+            when judged.condition_value is null and judged.rule_status = 'nicht erfüllt'
+                then 'Nicht erfüllt, aber ob der Standard hier gilt, ist unbekannt (' || judged.condition_name_de
+                    || ': ' || coalesce(judged.condition_missing_reason_de, 'keine Angabe') || ')'
+            else judged.detail_de
+        end as detail_de
+    from judged
 ),
 
 as_valid as (
-    select * from judged where judged_by = 'valid'
+    select * from conditioned where judged_by = 'valid'
 ),
 
 as_current as (
-    select * from judged where judged_by = 'current'
+    select * from conditioned where judged_by = 'current'
 )
 
 select

@@ -52,6 +52,8 @@ select
     versions.threshold,
     versions.required_value,
     versions.rule_de,
+    versions.condition_metric_id,
+    versions.condition_minimum,
     stage_texts.stages_de,
     versions.valid_from = max(versions.valid_from) over (partition by versions.standard_id) as is_current_version,
     versions.catalogue_edition,

@@ -21,6 +21,9 @@ select
     metric_id,
     threshold,
     required_value,
+    -- applies_if: the standard applies only where this metric is at least condition_minimum
+    condition_metric_id,
+    condition_minimum,
     rule_de,
     catalogue_edition,
     catalogue_file,
