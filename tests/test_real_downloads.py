@@ -209,17 +209,28 @@ def test_foreigners_azr_2024_are_the_sum_of_the_continent_rows(alone, together):
                if len(line) == 8 and line[1] == "05966" and line[3] in continents) == 16405
 
 
-def test_auslaenderanteil_2024_needs_both_tables_and_divides_by_the_population_column(alone, together):
+def test_auslaenderanteil_laut_azr_2024_needs_both_tables_and_divides_by_the_population_column(alone, together):
     foreigners = sum(number(line[5]) for line in FOREIGNERS_AZR_2024.lines
                      if len(line) == 8 and line[1] == "05966" and line[3] in {"1", "2", "3", "4", "5", "9"})
     population = number(_line(POPULATION_GEMEINDEN_2024, "31.12.2024", "05966")[3])
-    numerator, denominator, value, flag = _value(together, "auslaenderanteil", "05966", 2024)
+    numerator, denominator, value, flag = _value(together, "auslaenderanteil_azr", "05966", 2024)
     assert (numerator, denominator) == (foreigners, population) == (16405, 132346)
     assert value == pytest.approx(100 * 16405 / 132346) and 12 < value < 13
     # alone, neither table publishes the share
     for real_file in (FOREIGNERS_AZR_2024, POPULATION_GEMEINDEN_2024):
         assert not alone[real_file.path.name].serving(
-            "select 1 from indicator_values where indicator_id = 'auslaenderanteil'")
+            "select 1 from indicator_values where indicator_id like 'auslaenderanteil%'")
+
+
+def test_auslaenderanteil_from_the_fortschreibung_alone(alone, together):
+    """The headline Ausländeranteil: Ausländer(innen) and Insgesamt of the same table (12411-03-03-4), all ages."""
+    real_file = POPULATION_NATIONALITY_2015
+    for ags, label in (("05966", "Olpe, Kreis"), ("05", "Nordrhein-Westfalen")):
+        row = real_file.row("31.12.2015", ags, label, "Insgesamt")
+        for workspace in _both(alone, together, real_file):
+            numerator, denominator, value, flag = _value(workspace, "auslaenderanteil", ags, 2015)
+            assert (numerator, denominator) == (number(row[10]), number(row[4])), ags
+            assert value == pytest.approx(100 * number(row[10]) / number(row[4]))
 
 
 def test_flat_file_population_2019_nrw(alone, together):
