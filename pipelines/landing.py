@@ -332,12 +332,10 @@ def relabel_landed_files(settings: Settings, connection: duckdb.DuckDBPyConnecti
                 connection.execute(f"delete from raw.{raw_table} where file_sha256 = ?", [sha256])
             if extract is None:
                 connection.execute("delete from raw.source_files where sha256 = ?", [sha256])
-                connection.execute(
-                    "insert into raw.rejected_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sha256, file_name, archive_path, _now(),
-                     "Nach einer Änderung des Quellenkatalogs nicht mehr lesbar (die Originaldatei liegt weiter im "
-                     f"Archiv: {archive_path}): " + error.message_de,
-                     error.detail, error.line, error.column, error.value],
+                _record_rejected(
+                    connection, sha256, file_name, archive_path, error, _rejected_scope(data),
+                    message_de="Nach einer Änderung des Quellenkatalogs nicht mehr lesbar (die Originaldatei liegt "
+                    f"weiter im Archiv: {archive_path}): " + error.message_de,
                 )
             else:
                 for raw_table, frame in extract.frames.items():
@@ -393,7 +391,6 @@ def land_inbox(settings: Settings) -> LandingReport:
         record_source_catalogue(connection)
         report.relabelled = relabel_landed_files(settings, connection)
         candidates: list[_Candidate] = []
-        seen: set[str] = set()
         ready, unsettled = settled_files(inbox_files(settings.inbox_dir), settings.inbox_settle_seconds)
         for path in unsettled:
             relative_name = escaped_name(str(path.relative_to(settings.inbox_dir)))
@@ -401,23 +398,34 @@ def land_inbox(settings: Settings) -> LandingReport:
                         "within %s s)", relative_name, settings.inbox_settle_seconds)
             report.waiting.append(relative_name)
         new_files: list[tuple[Path, str, bytes, str]] = []
+        # Further copies of a new file in this run (the same sha256): read once, they share its outcome once it is
+        # known. A copy of a rejected file is rejected as well (each copy kept in quarantine), a copy of a loaded
+        # one leaves the inbox as already loaded.
+        copies: list[tuple[Path, str, bytes, str]] = []
+        new_hashes: set[str] = set()
         for path in ready:
             relative_name = escaped_name(str(path.relative_to(settings.inbox_dir)))
             try:
-                new_file = _read_new_file(connection, settings, path, relative_name, seen, report)
+                new_file = _read_new_file(connection, settings, path, relative_name, report)
             except OSError as error:  # vanished, unreadable, or the quarantine cannot be written: try again next run
                 log.error("Left in the inbox for the next run: %s cannot be handled now: %s", relative_name, error)
                 report.waiting.append(relative_name)
                 continue
-            if new_file is not None:
-                seen.add(new_file[3])
+            if new_file is None:
+                continue
+            if new_file[3] in new_hashes:
+                copies.append(new_file)
+            else:
+                new_hashes.add(new_file[3])
                 new_files.append(new_file)
+        refused: dict[str, tuple[ReaderError, Extract | None]] = {}  # sha256 -> why, and the extract if read
         parsed = _parse_all([data for _, _, data, _ in new_files], settings.max_unpacked_bytes)
         for number, ((path, relative_name, data, sha256), extract) in enumerate(zip(new_files, parsed), start=1):
             report_progress("land", number, len(new_files))
             if isinstance(extract, ReaderError):
                 _quarantine(connection, settings, path, sha256, extract, _rejected_scope(data))
                 report.rejected.append(relative_name)
+                refused[sha256] = (extract, None)
                 continue
             candidates.append(_Candidate(path, relative_name, data, sha256, extract))
 
@@ -429,25 +437,42 @@ def land_inbox(settings: Settings) -> LandingReport:
                 _quarantine(connection, settings, candidate.path, candidate.sha256, error,
                             _rejected_scope(candidate.data, candidate.extract))
                 report.rejected.append(candidate.relative_name)
+                refused[candidate.sha256] = (error, candidate.extract)
             else:
                 accepted.append(candidate)
+        for path, relative_name, data, sha256 in copies:
+            if sha256 in refused:
+                error, extract = refused[sha256]
+                try:
+                    _quarantine(connection, settings, path, sha256, error, _rejected_scope(data, extract))
+                except OSError as failure:  # the quarantine cannot be written now: try again next run
+                    log.error("Left in the inbox for the next run: %s cannot be handled now: %s", relative_name,
+                              failure)
+                    report.waiting.append(relative_name)
+                    continue
+                report.rejected.append(relative_name)
         for start in range(0, len(accepted), COMMIT_BATCH_FILES):
             batch = accepted[start:start + COMMIT_BATCH_FILES]
             _commit(connection, settings, batch)
             report.loaded += [candidate.relative_name for candidate in batch]
             report.validated += [candidate.sha256 for candidate in batch if candidate.sha256 in validated]
             report.rows_written += sum(candidate.extract.row_count for candidate in batch)
+        for path, relative_name, _, sha256 in copies:
+            if sha256 not in refused:
+                log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
+                path.unlink()
+                report.already_loaded.append(relative_name)
     finally:
         connection.close()
     return report
 
 
 def _read_new_file(
-    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, relative_name: str, seen: set[str],
-    report: LandingReport,
+    connection: duckdb.DuckDBPyConnection, settings: Settings, path: Path, relative_name: str, report: LandingReport,
 ) -> tuple[Path, str, bytes, str] | None:
-    """Read one inbox file: (path, name, bytes, sha256) when it is new. A file above the size limit goes to
-    quarantine unopened; one changed while it was read waits for the next run; one already loaded leaves the inbox."""
+    """Read one inbox file: (path, name, bytes, sha256) when it is not loaded yet (land_inbox handles copies within
+    one run). A file above the size limit goes to quarantine unopened; one changed while it was read waits for the
+    next run; one already loaded leaves the inbox."""
     size, mtime_ns, ctime_ns = _signature(path)
     if settings.max_file_bytes > 0 and size > settings.max_file_bytes:
         _quarantine(connection, settings, path, _sha256_of_file(path), _too_large(size, settings.max_file_bytes),
@@ -461,7 +486,7 @@ def _read_new_file(
         return None
     sha256 = hashlib.sha256(data).hexdigest()
     already = connection.execute("select 1 from raw.source_files where sha256 = ?", [sha256]).fetchone()
-    if already or sha256 in seen:
+    if already:
         log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
         path.unlink()
         report.already_loaded.append(relative_name)
@@ -699,15 +724,26 @@ def _quarantine(
         ),
         encoding="utf-8",
     )
-    connection.execute(
-        "insert into raw.rejected_files (sha256, file_name, quarantine_path, rejected_at, message_de, detail, line, "
-        '"column", value, is_kreis_held, owner_ags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [sha256, file_name, str(target.relative_to(settings.sources_dir)), _now(), error.message_de, error.detail,
-         error.line, error.column, error.value, *scope],
-    )
+    _record_rejected(connection, sha256, file_name, str(target.relative_to(settings.sources_dir)), error, scope)
     log.error(
         "Rejected %s -> %s: %s (line %s, column %s, value %r)",
         inbox_path, target.name, escaped_name(error.detail), error.line, error.column, error.value,
+    )
+
+
+def _record_rejected(
+    connection: duckdb.DuckDBPyConnection, sha256: str, file_name: str, stored_path: str, error: ReaderError,
+    scope: tuple[bool, str | None], *, message_de: str | None = None,
+) -> None:
+    """One row of raw.rejected_files, its columns named: file_name is the escaped original name, stored_path where the
+    bytes lie under the sources folder (the quarantine, or the archive for a file refused on re-reading), scope the
+    (is_kreis_held, owner_ags) of _rejected_scope; message_de replaces the reader's German message when given."""
+    is_kreis_held, owner_ags = scope
+    connection.execute(
+        "insert into raw.rejected_files (sha256, file_name, quarantine_path, rejected_at, message_de, detail, line, "
+        '"column", value, is_kreis_held, owner_ags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [sha256, file_name, stored_path, _now(), message_de if message_de is not None else error.message_de,
+         error.detail, error.line, error.column, error.value, is_kreis_held, owner_ags],
     )
 
 

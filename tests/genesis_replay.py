@@ -188,6 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
             replay.seen.append(seen)
             replay.in_flight += 1
             replay.max_in_flight = max(replay.max_in_flight, replay.in_flight)
+        answered = False
         try:
             if replay.delay:
                 time.sleep(replay.delay)
@@ -203,13 +204,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
+            # Answered from here on: once the last byte is out, the client may rightly send its next request before
+            # this handler thread gets to run again, and that must not count as two requests at once.
+            with replay.lock:
+                replay.in_flight -= 1
+                answered = True
             self.wfile.write(payload)
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up first (a timeout test)
         finally:
-            with replay.lock:
-                replay.in_flight -= 1
+            if not answered:
+                with replay.lock:
+                    replay.in_flight -= 1
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass

@@ -674,8 +674,9 @@ def test_flat_zip_and_table_csv_of_the_same_table_land_the_same_cells() -> None:
 @pytest.fixture(scope="module")
 def pulled_pipeline(tmp_path_factory, demo_files):
     """The pipeline run once against the replayed Regionaldatenbank, with the demo foreigner counts of 2024
-    (12521-03i, the Ausländeranteil's numerator) in the inbox (the Landesdatenbank NRW has no credentials); then the
-    next night's pull, with the functions the pull asset calls, on the warehouse that run left."""
+    (12521-03i, the numerator of the AZR-based Ausländeranteil, auslaenderanteil_azr) in the inbox (the
+    Landesdatenbank NRW has no credentials); then the next night's pull, with the functions the pull asset calls,
+    on the warehouse that run left."""
     from pipelines.config import Settings
     from pipelines.landing import connect_warehouse
     from pipelines.pull.freshness import known_stands
@@ -725,11 +726,16 @@ def test_pulled_table_publishes_olpe_and_nrw_from_the_recorded_lines(pulled_pipe
     assert olpe == 132346 and len(kreise) == 53  # 05313 and 05354 (dissolved) are '-'
     nrw = sum(kreise.values())
 
+    # The pulled population is the denominator of the AZR-based share (auslaenderanteil_azr). The headline
+    # Ausländeranteil rests on 12411-03-03-4 alone (foreigners and total of the Fortschreibung), which is not loaded
+    # here: it publishes nothing rather than relating AZR foreigners to the pulled Fortschreibung.
+    assert workspace.serving(
+        "select count(*) from indicator_values where indicator_id = 'auslaenderanteil'") == [(0,)]
     published = {
         ags: (denominator, table, stand, aggregation)
         for ags, denominator, table, stand, aggregation in workspace.serving(
             "select ags, denominator, denominator_source_table, denominator_stand, aggregation from indicator_values "
-            "where indicator_id = 'auslaenderanteil' and year = 2024 and group_id = 'insgesamt'")
+            "where indicator_id = 'auslaenderanteil_azr' and year = 2024 and group_id = 'insgesamt'")
     }
     stand = datetime(2025, 3, 31, 11, 18, 7)
     assert published["05966"][:3] == (olpe, "12411-01-01-4", stand)
@@ -737,7 +743,7 @@ def test_pulled_table_publishes_olpe_and_nrw_from_the_recorded_lines(pulled_pipe
     # how the NRW value was built: the demo AZR download has no total row (its numerator is a sum of rounded
     # continent rows, which the column names first); otherwise the Land is a sum of exact Kreis counts
     [(summed_rounded,)] = workspace.serving(
-        "select numerator_summed_rounded_parts from indicator_values where indicator_id = 'auslaenderanteil' "
+        "select numerator_summed_rounded_parts from indicator_values where indicator_id = 'auslaenderanteil_azr' "
         "and year = 2024 and group_id = 'insgesamt' and ags = '05'")
     assert published["05"][3] == ("sum_of_rounded_parts" if summed_rounded else "sum_of_exact_parts")
     # Regierungsbezirk Arnsberg: its 12 Kreise and kreisfreie Städte
@@ -817,8 +823,9 @@ def test_known_stands_count_loaded_and_rejected_pulled_files(tmp_path: Path) -> 
             "('sha-table', 't.csv', 't', 't', 1, 'genesis_table', '12521-03i', 'Bevölkerung', '12521-03i', "
             "'2025-05-01 10:00:00', false, 1, '2026-01-02')")
         connection.execute(
-            "insert into raw.rejected_files values ('sha-rejected', 'b.zip', 'q/b.zip', '2026-01-02', 'abgelehnt', "
-            "'x', null, null, null)")
+            "insert into raw.rejected_files (sha256, file_name, quarantine_path, rejected_at, message_de, detail, "
+            "is_kreis_held, owner_ags) values ('sha-rejected', 'b.zip', 'q/b.zip', '2026-01-02', 'abgelehnt', 'x', "
+            "false, null)")  # a pulled file is a public table: held by no Kreis
         assert known_stands(connection) == {
             "12411-01-01-4": datetime(2025, 3, 31, 11, 18, 7),  # a flat file: the Stand its pull recorded
             "21111-01-03-4": datetime(2025, 9, 1, 8, 0),  # pulled and rejected
