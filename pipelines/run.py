@@ -227,20 +227,25 @@ def _materializations(result) -> dict[str, dict]:
     return found
 
 
+DBT_STEP = "integrationsmonitor_dbt_assets"
+
+
 def _failure_reasons(result) -> list[str]:
     """German reasons of a failed run: failed checks and dbt tests, a step's own German message (e.g. a broken
     standards catalogue), else which step broke; the exact error is in the log file."""
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+            if event.step_key == DBT_STEP:
+                continue  # dbt's tests: the step's own German report below names them with the files
             evaluation = event.event_specific_data
             reasons.append(f"Prüfung »{evaluation.check_name}« für {evaluation.asset_key.to_user_string()} "
                            "nicht bestanden.")
         elif event.is_step_failure:
             user = event.step_failure_data.user_failure_data
-            if user is not None and user.description and event.step_key != "integrationsmonitor_dbt_assets":
-                reasons.append(user.description)
-            elif event.step_key == "integrationsmonitor_dbt_assets":
+            if user is not None and user.description:
+                reasons.append(user.description)  # e.g. pipelines/dbt_failures.py: failed tests and their files
+            elif event.step_key == DBT_STEP:
                 reasons.append("dbt ist mit Fehlern beendet: ein Modell oder ein Datentest ist fehlgeschlagen.")
             else:
                 reasons.append(f"Der Schritt »{event.step_key}« ist mit einem Fehler abgebrochen.")
