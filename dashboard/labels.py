@@ -25,7 +25,7 @@ GROUP_LABELS_DE = {
     "grundschulen": "Grundschulen",
     "hauptschulen": "Hauptschulen",
     "realschulen": "Realschulen",
-    "sekundarschulen": "Sekundarschulen",
+    "mehrere_bildungsgaenge": "Schularten mit mehreren Bildungsgängen",  # Sekundar-, Gemeinschafts-, PRIMUS-Schulen
     "gesamtschulen": "Gesamtschulen",
     "gymnasien": "Gymnasien",
     "foerderschulen": "Förderschulen",
@@ -36,7 +36,7 @@ STATUS_NO_DATA = "keine Daten"
 STATUS_NOTHING = "nichts vorhanden"
 STATUS_LATER = "fällt später an"
 
-# Symbols of the official statistics (DOMAIN 3.5) on a row without a value.
+# Symbols of the official statistics (docs/sources.md, Symbols) on a row without a value.
 _STATUS_BY_FLAG = {"-": STATUS_NOTHING, "...": STATUS_LATER}
 
 

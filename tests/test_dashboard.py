@@ -54,8 +54,11 @@ def test_profile_shows_every_indicator_of_the_chosen_kreis_with_values_from_the_
     captions = " ".join(caption.value for caption in app.caption)
     year, value, _, nrw = _latest(demo_pipeline, "auslaenderanteil", "05513")
     assert f"NRW {format_value(nrw, '%')}" in captions
-    # the headline Ausländeranteil rests on the Fortschreibung alone (IT.NRW: no AZR over Fortschreibung)
-    assert "12411-03-03-4" in captions and "12521-03i" not in captions
+    # the headline Ausländeranteil rests on the Fortschreibung alone (IT.NRW: no AZR over Fortschreibung): its
+    # tile is the first of the profile, its source the first "Quelle:" caption (the Einbürgerungsquote's later one
+    # names the AZR table 12521-03i as its denominator)
+    headline_source = next(caption.value for caption in app.caption if caption.value.startswith("Quelle:"))
+    assert "12411-03-03-4" in headline_source and "12521-03i" not in headline_source
     assert "dl-de/by-2-0" in captions and "Stand" in captions
     assert app.query_params["gebiet"] in (["05513"], "05513")
     badges = [element.proto.label for element in app.get("badge")] if app.get("badge") else []
