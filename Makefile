@@ -59,8 +59,11 @@ dagster: $(VENV)/.installed
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
+# Three test processes (pytest-xdist; on 2 cores, because browser tests and process starts spend much time waiting),
+# whole files per process so that a module's shared pipeline runs stay in one; the full demo pipeline is built once
+# for all of them (tests/conftest.py built_once, under a file lock).
 test: $(VENV)/.installed-test /usr/bin/chromium
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n 3 --dist loadfile
 
 # Screenshots of every page on the demo data for docs/screenshots/ (Chromium via Playwright, like the tests).
 screenshots: pipeline $(VENV)/.installed-test /usr/bin/chromium

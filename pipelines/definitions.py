@@ -45,6 +45,7 @@ from dagster import (
     sensor,
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
+from filelock import FileLock
 
 from pipelines.catalogue import source_catalogue
 from pipelines.config import DBT_PROJECT_DIR, export_for_dbt, get_settings
@@ -92,9 +93,13 @@ def _manifest_is_stale() -> bool:
     return any(path.is_file() and path.stat().st_mtime > built for path in sources)
 
 
-if _manifest_is_stale():
-    export_for_dbt(get_settings())
-    dbt_project.preparer.prepare(dbt_project)
+# Two processes that start at once (a pipeline run and `make dagster`, or parallel test runs) parse one after the
+# other: dbt writes the manifest in place, and the second would otherwise read it half-written.
+dbt_project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+with FileLock(str(dbt_project.manifest_path.parent / "parse.lock")):
+    if _manifest_is_stale():
+        export_for_dbt(get_settings())
+        dbt_project.preparer.prepare(dbt_project)
 
 
 @asset(

@@ -12,12 +12,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 from streamlit.testing.v1 import AppTest
 
 from dashboard import access
@@ -107,22 +108,46 @@ def new_workspace(root: Path) -> PipelineWorkspace:
     return workspace
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder that build(folder) fills once per test session, also when pytest-xdist runs the tests in several
+    worker processes (`make test` runs three): the first worker builds it under a file lock in the session's common
+    temporary folder, the others wait and then read the same folder. Only for read-only results."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    common = tmp_path_factory.getbasetemp().parent
+    folder, done = common / name, common / f"{name}.done"
+    with FileLock(str(common / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed half-way left
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_files(tmp_path_factory) -> list[Path]:
     """The demo extracts of the generator, written once per test session (read-only for tests)."""
     from pipelines.demo.generator import generate_demo
 
-    return generate_demo(tmp_path_factory.mktemp("demo_extracts"))
+    folder = built_once(tmp_path_factory, "demo_extracts", generate_demo)
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def _run_demo_pipeline(root: Path, demo_files: list[Path]) -> None:
+    workspace = new_workspace(root)
+    for path in demo_files:
+        (workspace.inbox / path.name).write_bytes(path.read_bytes())
+    workspace.run_pipeline()
 
 
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
     """The full pipeline run once on the full demo data; tests must not change this workspace."""
-    workspace = new_workspace(tmp_path_factory.mktemp("demo_pipeline"))
-    for path in demo_files:
-        (workspace.inbox / path.name).write_bytes(path.read_bytes())
-    workspace.run_pipeline()
-    return workspace
+    root = built_once(tmp_path_factory, "demo_pipeline", lambda folder: _run_demo_pipeline(folder, demo_files))
+    return PipelineWorkspace(sources_dir=root / "sources", data_dir=root / "data")
 
 
 FORMULA_FILE_NAME = '=HYPERLINK("evil.example", "Tabelle") 12521.csv'  # a name cannot hold "/"
