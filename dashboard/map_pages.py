@@ -43,7 +43,7 @@ TILE_MAP_NOTE = (
 )
 
 # What the table says for a unit without a value: our own suppression (is_suppressed) has SUPPRESSED_REASON; a
-# value the source itself withholds says which symbol it carries (DOMAIN 3.5).
+# value the source itself withholds says which symbol it carries (docs/sources.md, Symbols).
 STATUS_NOTES = {
     STATUS_SUPPRESSED: SUPPRESSED_REASON,
     STATUS_NO_DATA: "Keine Daten: Die Quelle enthält für dieses Gebiet und Jahr keinen Wert.",

@@ -4,7 +4,7 @@ Both readers return a BaTable with one BaCell per data row and value column. The
 bytes (no file IO, no logging). Anything they cannot read unambiguously raises ReaderError with a German message
 for the user (with line/row and column) and an English detail for the log.
 
-BA symbols (DOMAIN.md §3.5), in the CSV and in Excel (where they carry a trailing space, '* ', '- '):
+BA symbols (docs/sources.md, Symbols), in the CSV and in Excel (where they carry a trailing space, '* ', '- '):
 
     '*'  statistische Geheimhaltung          -> value None, flag '*'   (never 0)
     '-'  nichts vorhanden                    -> value 0,    flag '-'

@@ -1,6 +1,6 @@
 """Reader for GENESIS "table CSV" downloads (Regionaldatenbank Deutschland, Landesdatenbank NRW, GENESIS-Online).
 
-Layout of such a file (see docs DOMAIN.md §3.1):
+Layout of such a file (docs/recognition.md, "Layouts of the GENESIS table CSV"):
 
     GENESIS-Tabelle: 12411-01-01-4          <- line 1: table code ("Tabelle:" since the 2025 relaunch)
     Bevölkerung nach Geschlecht ...;;;;     <- title lines: only the first cell is filled
@@ -100,7 +100,7 @@ _VARIABLE_WITH_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]+)\)$")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(?:,\d+)?$")
 _SUFFIXED_NUMBER = re.compile(r"^(-?\d+(?:,\d+)?)\s*([prs])$")
 _PARENTHESISED = re.compile(r"^\((.*)\)$")
-# Symbols that mean "there is no value" (DOMAIN §3.5). '…' is cp1252 byte 0x85, a one-character '...'.
+# Symbols that mean "there is no value" (docs/sources.md, Symbols). '…' is cp1252 byte 0x85, a one-character '...'.
 _NO_VALUE_SYMBOLS = {".": ".", "x": "x", "...": "...", "…": "...", "/": "/"}
 
 # The full form is required: a shorter 'Stand:' line is a cut-off download, not a version without time.

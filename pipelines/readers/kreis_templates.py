@@ -1,4 +1,4 @@
-"""Reader for the three templates of extracts the Kreis holds itself (DOMAIN §3.4): Schulamt school-level extract,
+"""Reader for the three templates of extracts the Kreis holds itself (docs/templates.md): Schulamt school-level extract,
 Jugendamt KiTa extract and KI annual report. The templates are defined in pipelines/templates/kreis_templates.yml
 and documented in docs/templates.md.
 

@@ -1,6 +1,6 @@
 """The template definitions (kreis_templates.yml beside this file) as frozen dataclasses.
 
-The YAML is the single home of the three templates for extracts the Kreis holds itself (DOMAIN §3.4). Loading
+The YAML is the single home of the three templates for extracts the Kreis holds itself (docs/templates.md). Loading
 checks the file's own consistency (known keys and types, rules that name existing columns, header rows unique
 across all sheets) so that a mistake in the YAML fails at import time in the tests, not in a user's upload.
 """

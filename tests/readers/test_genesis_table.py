@@ -268,7 +268,7 @@ def test_latin1_fallback_when_cp1252_cannot_decode() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# Layouts described in DOMAIN.md §3.1, built here
+# Layouts described in docs/recognition.md, built here
 
 
 def test_12411_15i_layout() -> None:
@@ -387,7 +387,7 @@ def test_multiline_quoted_notes_with_semicolon_and_doubled_quotes() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# Values and symbols (DOMAIN §3.5)
+# Values and symbols (docs/sources.md, Symbols)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 {{ config(materialized="table") }}
--- Counts from the Kreis-held extracts (schools, KiTas) with the confidentiality rule applied (DOMAIN.md §3.6,
+-- Counts from the Kreis-held extracts (schools, KiTas) with the confidentiality rule applied (docs/sources.md, Confidentiality,
 -- § 16 BStatG). Internal: never in the serving snapshot; indicator_values publishes only the cells that
 -- are not suppressed. Materialised as a table: the passes are costly and the adversarial test reads it.
 -- 1. Primary suppression: every count below the threshold (default 5, see macro suppression_threshold), zero
