@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.formatting import format_value
-from tests.conftest import ARTIFACTS, SHARED_DIR, start_dashboard, stop_dashboard
+from tests.conftest import ARTIFACTS, SHARED_DIR, settle, start_dashboard, stop_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,9 @@ def _metric(page, label: str) -> str:
 
 
 def _download_csv(page, tmp_path: Path) -> pd.DataFrame:
+    # the run that follows a changed selection must have finished: until then the page still shows the button of
+    # the previous run (with the previous data) beside or instead of the new one
+    settle(page)
     with page.expect_download(timeout=30000) as download:
         page.get_by_role("button", name="CSV herunterladen").click()
     target = tmp_path / download.value.suggested_filename

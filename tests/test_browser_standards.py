@@ -63,7 +63,7 @@ def test_koordinierungsstelle_changes_the_year_reads_the_counts_and_downloads_th
     assert top.locator("svg").count() == 1  # its small line over the years
     # the matrix has a row per centre, each status with its symbol
     assert page.locator("table.im-matrix tbody tr").count() == 54
-    assert set(page.locator("table.im-matrix td.status").all_inner_texts()) <= {"✓", "✗", "?"}
+    assert set(page.locator("table.im-matrix td.status").all_inner_texts()) <= {"✓", "✗", "?", "–"}  # – entfällt
 
     matrix = download_csv(page)
     served = pd.DataFrame(demo_pipeline.serving(

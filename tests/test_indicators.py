@@ -11,14 +11,15 @@ from tests.test_pipeline_e2e import _demo_file, _rows, foreigners_from_file
 
 # Indicators of the catalogue computed so far.
 FROM_PUBLISHED_TABLES = {
-    "auslaenderanteil", "einbuergerungsquote", "schueler_auslaendisch", "ohne_hauptschulabschluss",
+    "auslaenderanteil", "auslaenderanteil_azr", "einbuergerungsquote", "schueler_auslaendisch", "ohne_hauptschulabschluss",
     "allgemeine_hochschulreife", "arbeitslosenquote", "auslaenderanteil_arbeitslose", "mindestsicherungsquote",
-    "kita_auslaendische_herkunft", "kita_familiensprache", "repraesentation_gymnasium", "repraesentation_foerderschule",
+    "kita_auslaendische_herkunft", "repraesentation_gymnasium", "repraesentation_foerderschule",
     "sgb2_quote",
 }
 FROM_KREIS_EXTRACTS = {
     "schueler_zuwanderungsgeschichte", "seiteneinsteiger", "hsu_teilnahme", "uebergang_gymnasium",
     "ohne_hsa_nach_staatsangehoerigkeit", "hochschulreife_nach_staatsangehoerigkeit", "kita_segregation",
+    "kita_familiensprache",  # the Jugendamt extract's family language (confidential, exact counts)
 }
 COMPUTED = FROM_PUBLISHED_TABLES | FROM_KREIS_EXTRACTS
 # Indicators whose source publishes no Regierungsbezirke (the BA SGB II table lists Land and Kreise only); no sums of

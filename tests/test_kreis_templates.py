@@ -134,10 +134,13 @@ def schulen_rows(count: int, **changes_by_index: dict[str, str]) -> list[dict[st
 def test_three_templates_with_versions_and_sheets() -> None:
     specs = template_specs()
     assert tuple(specs) == TEMPLATE_IDS
-    assert all(spec.version == 1 for spec in specs.values())
+    # the KI report is in version 2 since it asks for the TIntG tasks (sheet "tintg"); the others are unchanged
+    assert {template: spec.version for template, spec in specs.items()} == {
+        "schulamt_schulen": 1, "jugendamt_kitas": 1, "ki_jahresbericht": 2}
     assert [sheet.name for sheet in specs["schulamt_schulen"].sheets] == ["schulen", "hsu_sprachen"]
     assert [sheet.name for sheet in specs["jugendamt_kitas"].sheets] == ["kitas"]
-    assert [sheet.name for sheet in specs["ki_jahresbericht"].sheets] == ["stammdaten", "programme", "kooperationen"]
+    assert [sheet.name for sheet in specs["ki_jahresbericht"].sheets] == [
+        "stammdaten", "programme", "kooperationen", "tintg"]
 
 
 def test_content_per_domain_brief() -> None:
