@@ -225,7 +225,9 @@ def snapshot(demo_pipeline, monkeypatch):
 
 
 def download_csv(page, button_index: int = 0):
-    """Click the page's n-th "CSV herunterladen" in the browser and read the file it downloads."""
+    """Click the page's n-th "CSV herunterladen" in the browser and read the file it downloads, once the run of the
+    last change has finished (until then the page may still show the previous run's button and data)."""
+    settle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="CSV herunterladen").nth(button_index).click()
     return read_download_csv(Path(download.value.path()).read_bytes())
@@ -386,3 +388,4 @@ def browser_sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     settle(page)
+
