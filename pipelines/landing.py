@@ -440,28 +440,26 @@ def land_inbox(settings: Settings) -> LandingReport:
                 refused[candidate.sha256] = (error, candidate.extract)
             else:
                 accepted.append(candidate)
-        for path, relative_name, data, sha256 in copies:
-            if sha256 in refused:
-                error, extract = refused[sha256]
-                try:
-                    _quarantine(connection, settings, path, sha256, error, _rejected_scope(data, extract))
-                except OSError as failure:  # the quarantine cannot be written now: try again next run
-                    log.error("Left in the inbox for the next run: %s cannot be handled now: %s", relative_name,
-                              failure)
-                    report.waiting.append(relative_name)
-                    continue
-                report.rejected.append(relative_name)
         for start in range(0, len(accepted), COMMIT_BATCH_FILES):
             batch = accepted[start:start + COMMIT_BATCH_FILES]
             _commit(connection, settings, batch)
             report.loaded += [candidate.relative_name for candidate in batch]
             report.validated += [candidate.sha256 for candidate in batch if candidate.sha256 in validated]
             report.rows_written += sum(candidate.extract.row_count for candidate in batch)
-        for path, relative_name, _, sha256 in copies:
+        for path, relative_name, data, sha256 in copies:
             if sha256 not in refused:
                 log.info("Already loaded, removing from inbox: %s (sha256 %s)", relative_name, sha256)
                 path.unlink()
                 report.already_loaded.append(relative_name)
+                continue
+            error, extract = refused[sha256]
+            try:
+                _quarantine(connection, settings, path, sha256, error, _rejected_scope(data, extract))
+            except OSError as failure:  # the quarantine cannot be written now: try again next run
+                log.error("Left in the inbox for the next run: %s cannot be handled now: %s", relative_name, failure)
+                report.waiting.append(relative_name)
+                continue
+            report.rejected.append(relative_name)
     finally:
         connection.close()
     return report

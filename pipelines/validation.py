@@ -7,8 +7,9 @@ The same suites run twice:
   yet: a failure stops the run before dbt and publishing, so the dashboard keeps the last good data. These runs
   also render GX Data Docs (HTML) under IM_DATA_DIR/validation/.
 
-Rules (docs/sources.md: Symbols, Confidentiality): known NRW region codes, non-negative counts, shares within 0-100, parts not above
-totals where the source is exact (not rounded), plausible period, no duplicate keys, required fields present.
+Rules (docs/sources.md: Symbols, Confidentiality): known NRW region codes, non-negative counts, shares within
+0-100, parts not above totals where the source is exact (not rounded), plausible period, no duplicate keys, required
+fields present.
 GX takes seconds to import: it is imported inside the functions that run a suite.
 """
 

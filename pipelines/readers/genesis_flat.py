@@ -12,7 +12,8 @@ per line, ISO dates, English column names whatever the language of the labels, a
 The web service delivers it as a ZIP with one member ``<table code>_<milliseconds>[_de|_en]_flat.csv``: that member
 name is the only place the table code is written, so the ZIP is what the pull puts into the inbox, unchanged.
 
-Older downloads (GENESIS 4, docs/recognition.md): one line per combination of time and Ausprägungen, one column per value:
+Older downloads (GENESIS 4, docs/recognition.md): one line per combination of time and Ausprägungen, one column per
+value:
 
     Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;1_Auspraegung_Code;
         1_Auspraegung_Label;...;BEVSTD__Bevoelkerungsstand__Anzahl[;BEVSTD__Bevoelkerungsstand__q]

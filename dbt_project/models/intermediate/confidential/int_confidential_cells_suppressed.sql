@@ -1,7 +1,6 @@
-{{ config(materialized="table") }}
--- Counts from the Kreis-held extracts (schools, KiTas) with the confidentiality rule applied (docs/sources.md, Confidentiality,
--- § 16 BStatG). Internal: never in the serving snapshot; indicator_values publishes only the cells that
--- are not suppressed. Materialised as a table: the passes are costly and the adversarial test reads it.
+-- Counts from the Kreis-held extracts (schools, KiTas) with the confidentiality rule applied (docs/sources.md,
+-- Confidentiality; § 16 BStatG). Internal: never in the serving snapshot; indicator_values publishes only the cells
+-- that are not suppressed. A table like every intermediate model (dbt_project.yml).
 -- 1. Primary suppression: every count below the threshold (default 5, see macro suppression_threshold), zero
 --    included, because "none of the pupils" discloses as much as "one".
 -- 2. Secondary suppression: as long as a relation "total = sum of parts" (int_confidential_relations) leaves a
