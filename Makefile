@@ -7,6 +7,9 @@ PORT ?= 8501
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+# Python caches compiled modules (__pycache__, ignored by git). An environment that forbids it recompiles Dagster,
+# dbt and Great Expectations on every start of every process: 16 s of a 97-s pipeline run (docs/performance.md).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run pipeline dashboard dagster test demo screenshots benchmark-dashboard clean help
 
