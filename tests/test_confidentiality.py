@@ -154,25 +154,32 @@ def _solve(objective, matrices):
 def _pinned_cells(variables, constraints, known, rng):
     """Hidden cells of one component for which only one whole number is possible.
 
-    Cheap first: solutions for a few random objectives; a cell that takes values at least 1 apart in two of them
-    is not pinned. For the others the smallest and largest possible value (two linear programs each)."""
+    A cell is free once two feasible solutions differ in it by at least 1. Cheap first: solutions for a few random
+    objectives. For the other cells the smallest and largest possible value (two linear programs each); every
+    solution found on the way also counts for the cells after it, so most of them need no program of their own."""
     index, matrices = _linear_program(variables, constraints, known)
-    solutions = []
+    lows, highs = np.full(len(variables), np.inf), np.full(len(variables), -np.inf)
+
+    def seen(solution):
+        if solution is not None:
+            np.minimum(lows, solution, out=lows)
+            np.maximum(highs, solution, out=highs)
+        return solution
+
     for _ in range(3):
         direction = rng.standard_normal(len(variables))
         for objective in (direction, -direction):
-            solution = _solve(objective, matrices)
-            if solution is not None:
-                solutions.append(solution)
-    spread = np.ptp(np.array(solutions), axis=0) if len(solutions) > 1 else np.zeros(len(variables))
+            seen(_solve(objective, matrices))
     pinned = []
     for cell, i in index.items():
-        if spread[i] >= 1:
+        if highs[i] - lows[i] >= 1:
             continue
         objective = np.zeros(len(variables))
         objective[i] = 1
-        lowest = _solve(objective, matrices)
-        highest = _solve(-objective, matrices)
+        lowest = seen(_solve(objective, matrices))
+        if highs[i] - lows[i] >= 1:
+            continue
+        highest = seen(_solve(-objective, matrices))
         if lowest is not None and highest is not None and math.ceil(lowest[i] - 1e-6) == math.floor(highest[i] + 1e-6):
             pinned.append((cell, lowest[i]))
     return pinned
