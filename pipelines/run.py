@@ -231,13 +231,11 @@ DBT_STEP = "integrationsmonitor_dbt_assets"
 
 
 def _failure_reasons(result) -> list[str]:
-    """German reasons of a failed run: failed checks and dbt tests, a step's own German message (e.g. a broken
-    standards catalogue), else which step broke; the exact error is in the log file."""
+    """German reasons of a failed run: failed checks, a step's own German message (failed dbt tests with their
+    files, a broken standards catalogue), else which step broke; the exact error is in the log file."""
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
-            if event.step_key == DBT_STEP:
-                continue  # dbt's tests: the step's own German report below names them with the files
             evaluation = event.event_specific_data
             reasons.append(f"Prüfung »{evaluation.check_name}« für {evaluation.asset_key.to_user_string()} "
                            "nicht bestanden.")
