@@ -390,18 +390,3 @@ def browser_sign_in(page, username: str, password: str) -> None:
     settle(page)
 
 
-
-# `make test` hands whole modules to three workers in collection order (pytest-xdist, --dist loadfile). The modules
-# that run the pipeline several times take minutes each: started last, one of them alone made the suite's tail. They
-# go first, behind one module that builds the shared demo pipeline, so that the short modules fill the end.
-LONG_MODULES = ("test_access.py", "test_bad_inputs.py", "test_real_downloads.py", "test_incremental.py",
-                "test_restart_safety.py", "test_pipeline_e2e.py", "test_confidentiality.py", "test_hostile_inputs.py",
-                "test_genesis_pull.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        name = item.path.name
-        return LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES)
-
-    items.sort(key=rank)  # stable: the tests of a module keep their order
