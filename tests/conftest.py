@@ -388,5 +388,3 @@ def browser_sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     settle(page)
-
-
