@@ -148,14 +148,16 @@ PAGES = [
         changed="!(" + _heading("Ausgangslage") + ") && " + _heading("Schule"),
     ),
 ]
+CHIPS = "[data-testid=stMultiSelect] [data-tag]"
 PAGES.append(PageCase(
     name="Daten & Qualität",
     path="/daten",
     drawn=_heading("Geladene Dateien") + " && " + TABLE_DRAWN,
-    # the selection: one area less in "Bereich" (the close icon of the multiselect's last chip)
-    prepare=lambda page: page.evaluate("window.__chips = document.querySelectorAll('[data-baseweb=tag]').length"),
-    commit=lambda page: page.locator("[data-baseweb=tag] [role=presentation]").last.click(),
-    changed="document.querySelectorAll('[data-baseweb=tag]').length < window.__chips",
+    # the selection: one area less in "Bereich" (the remove button of the multiselect's last chip; Streamlit 1.67
+    # marks its chips with data-tag, no longer BaseWeb's data-baseweb=tag)
+    prepare=lambda page: page.evaluate(f"window.__chips = document.querySelectorAll({CHIPS!r}).length"),
+    commit=lambda page: page.locator(CHIPS).last.get_by_role("button", name="Remove").click(),
+    changed=f"document.querySelectorAll({CHIPS!r}).length < window.__chips",
     signed_in=True,
 ))
 if BOUNDARIES:
