@@ -108,6 +108,18 @@ def new_workspace(root: Path) -> PipelineWorkspace:
     return workspace
 
 
+def build_shared(common: Path, name: str, build: Callable[[Path], None]) -> Path:
+    """common/name, filled once by build(folder) under a file lock; whoever comes later waits and reads it."""
+    folder, done = common / name, common / f"{name}.done"
+    with FileLock(str(common / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a build that failed half-way left
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
     """A folder that build(folder) fills once per test session, also when pytest-xdist runs the tests in several
     worker processes (`make test` runs three): the first worker builds it under a file lock in the session's common
@@ -116,51 +128,86 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
         folder = tmp_path_factory.mktemp(name)
         build(folder)
         return folder
-    common = tmp_path_factory.getbasetemp().parent
-    folder, done = common / name, common / f"{name}.done"
-    with FileLock(str(common / f"{name}.lock")):
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed half-way left
-            folder.mkdir()
-            build(folder)
-            done.touch()
-    return folder
+    return build_shared(tmp_path_factory.getbasetemp().parent, name, build)
+
+
+def demo_extract_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def build_demo_extracts(folder: Path) -> None:
+    from pipelines.demo.generator import generate_demo
+
+    generate_demo(folder)
 
 
 @pytest.fixture(scope="session")
 def demo_files(tmp_path_factory) -> list[Path]:
     """The demo extracts of the generator, written once per test session (read-only for tests)."""
-    from pipelines.demo.generator import generate_demo
-
-    folder = built_once(tmp_path_factory, "demo_extracts", generate_demo)
-    return sorted(path for path in folder.rglob("*") if path.is_file())
+    return demo_extract_files(built_once(tmp_path_factory, "demo_extracts", build_demo_extracts))
 
 
-def _run_demo_pipeline(root: Path, demo_files: list[Path]) -> None:
+def build_demo_pipeline(root: Path, demo_files: list[Path]) -> None:
     workspace = new_workspace(root)
     for path in demo_files:
         (workspace.inbox / path.name).write_bytes(path.read_bytes())
     workspace.run_pipeline()
 
 
+DEMO_PIPELINE = "demo_pipeline"  # the folder of the shared full demo run (and of its early start, below)
+
+
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
     """The full pipeline run once on the full demo data; tests must not change this workspace."""
-    root = built_once(tmp_path_factory, "demo_pipeline", lambda folder: _run_demo_pipeline(folder, demo_files))
+    root = built_once(tmp_path_factory, DEMO_PIPELINE, lambda folder: build_demo_pipeline(folder, demo_files))
     return PipelineWorkspace(sources_dir=root / "sources", data_dir=root / "data")
+
+
+def start_demo_pipeline_early(common: Path) -> None:
+    """`python -m tests.conftest COMMON`: builds the demo extracts and the shared full demo run in COMMON, under the
+    same locks as the fixtures (a worker that asks before it is done waits, one that asks later reads it)."""
+    extracts = build_shared(common, "demo_extracts", build_demo_extracts)
+    build_shared(common, DEMO_PIPELINE, lambda folder: build_demo_pipeline(folder, demo_extract_files(extracts)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def demo_pipeline_started_early(request, tmp_path_factory):
+    """With several workers (`make test`), the full demo run (a few minutes, mostly one core) starts in its own
+    process at the beginning of the session, while the workers run the modules that do not need it (they come first,
+    pytest_collection_modifyitems below); without this, every worker that reaches a module using it waits idle."""
+    if "PYTEST_XDIST_WORKER" not in os.environ or not any(
+            DEMO_PIPELINE in item.fixturenames for item in request.session.items):
+        yield
+        return
+    common = tmp_path_factory.getbasetemp().parent
+    try:
+        (common / f"{DEMO_PIPELINE}.started").open("x").close()  # the first worker starts it, once
+    except FileExistsError:
+        yield
+        return
+    with (common / f"{DEMO_PIPELINE}.log").open("wb") as log:
+        builder = subprocess.Popen([sys.executable, "-m", "tests.conftest", str(common)], cwd=PROJECT_ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    yield
+    builder.wait()  # a failed build is rebuilt, with its error, by the first fixture that asks for it
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Modules that do not need the shared full demo run first (see demo_pipeline_started_early); otherwise in
+    collection order. Every worker sorts the same way, as pytest-xdist requires."""
+    waiting = {item.module.__name__ for item in items if DEMO_PIPELINE in item.fixturenames}
+    items.sort(key=lambda item: item.module.__name__ in waiting)
 
 
 FORMULA_FILE_NAME = '=HYPERLINK("evil.example", "Tabelle") 12521.csv'  # a name cannot hold "/"
 LONG_FILE_NAME = "y" * 246 + ".csv"
 FORGED_REPORT_NAME = "abgelehnt\nStelle: Zeile 999\nGrund: alles in Ordnung.csv"
+STALE_PUBLISH_FILES = "stale_publish_files.txt"
 
 
-@pytest.fixture(scope="session")
-def hostile_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
-    """One pipeline run on files with hostile names (issue 16): a 246-byte name, a spreadsheet formula as name, a
-    rejected file whose name would forge its report; and stale temp files of a publish that was killed (their
-    process is gone) in the data folder. Returns the workspace and the stale files in `workspace.stale`."""
-    workspace = new_workspace(tmp_path_factory.mktemp("hostile_pipeline"))
+def build_hostile_pipeline(root: Path, demo_files: list[Path]) -> None:
+    workspace = new_workspace(root)
     by_name = {path.name: path.read_bytes() for path in demo_files}
     (workspace.inbox / LONG_FILE_NAME).write_bytes(by_name["demo_12411-01-01-4_2021.csv"])
     (workspace.inbox / FORMULA_FILE_NAME).write_bytes(by_name["demo_12521-03i_2021.csv"])
@@ -168,12 +215,23 @@ def hostile_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
     workspace.data_dir.mkdir(parents=True)
     finished = subprocess.Popen([sys.executable, "-c", "pass"])
     finished.wait()
-    workspace.stale = [workspace.data_dir / name for name in (
-        f".serving.duckdb.{finished.pid}.tmp", f".serving.duckdb.{finished.pid}.tmp.wal",
-        f".validation_report.{finished.pid}.zip")]
-    for path in workspace.stale:
-        path.write_bytes(b"left by a killed publish")
+    stale = [f".serving.duckdb.{finished.pid}.tmp", f".serving.duckdb.{finished.pid}.tmp.wal",
+             f".validation_report.{finished.pid}.zip"]
+    for name in stale:
+        (workspace.data_dir / name).write_bytes(b"left by a killed publish")
+    (root / STALE_PUBLISH_FILES).write_text("\n".join(stale))
     workspace.run_pipeline()
+
+
+@pytest.fixture(scope="session")
+def hostile_pipeline(tmp_path_factory, demo_files) -> PipelineWorkspace:
+    """One pipeline run on files with hostile names (issue 16): a 246-byte name, a spreadsheet formula as name, a
+    rejected file whose name would forge its report; and stale temp files of a publish that was killed (their
+    process is gone) in the data folder. Returns the workspace and the stale files in `workspace.stale`. Built once
+    for all workers; tests must not change it."""
+    root = built_once(tmp_path_factory, "hostile_pipeline", lambda folder: build_hostile_pipeline(folder, demo_files))
+    workspace = PipelineWorkspace(sources_dir=root / "sources", data_dir=root / "data")
+    workspace.stale = [workspace.data_dir / name for name in (root / STALE_PUBLISH_FILES).read_text().split("\n")]
     return workspace
 
 
@@ -388,3 +446,7 @@ def browser_sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     settle(page)
+
+
+if __name__ == "__main__":
+    start_demo_pipeline_early(Path(sys.argv[1]))

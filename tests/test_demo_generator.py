@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo import generator as gen
-from pipelines.demo.families import clear_model_caches
 from pipelines.demo.generator import CITIZENSHIPS, DEMO_MARKER, exact_foreigners, generate_demo, population
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -35,21 +33,13 @@ STACKED_FILES = 2
 FILE_COUNT = (len(TABLES) + OTHER_FILES_PER_YEAR) * len(YEARS) + STACKED_FILES
 
 
-def _clear_model_caches() -> None:
-    for obj in vars(gen).values():
-        if callable(getattr(obj, "cache_clear", None)):
-            obj.cache_clear()
-    clear_model_caches()  # the family modules as well
-
-
 @pytest.fixture(scope="module")
-def out_dir(tmp_path_factory) -> Path:
-    """All demo files 2012-2024 written once, from cold caches (the time it takes: benchmarks/pipeline_run.py)."""
-    _clear_model_caches()
-    out = tmp_path_factory.mktemp("demo_gen")
-    paths = generate_demo(out)
-    assert len(paths) == len(set(paths)) == FILE_COUNT
-    return out
+def out_dir(demo_files) -> Path:
+    """All demo files 2012-2024, the session's shared demo extracts (written by a fresh process with `make test`:
+    tests/conftest.py demo_pipeline_started_early)."""
+    [folder] = {path.parent for path in demo_files}
+    assert len(demo_files) == FILE_COUNT
+    return folder
 
 
 def _seed_units() -> dict[str, dict[str, str]]:

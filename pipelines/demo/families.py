@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pipelines.demo.generator import _geo
 
-__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "STACKED_TABLES", "clear_model_caches", "demo_file_name",
+__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "STACKED_TABLES", "demo_file_name",
            "write_families"]
 
 # GENESIS tables (writers in _genesis_writers), the BA Excel table and the Kreis templates
@@ -96,14 +96,3 @@ def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) ->
             written.append(kreis_extracts.write_ki_report(
                 seed, year, ki, out_dir / f"demo_ki_jahresbericht_{ki}_{year}.xlsx", scale))
     return written
-
-
-def clear_model_caches() -> None:
-    """Forget every cached model value of the demo modules (for cold-start timings in tests and benchmarks)."""
-    import sys
-
-    for name, module in list(sys.modules.items()):
-        if name == "pipelines.demo" or name.startswith("pipelines.demo."):
-            for obj in vars(module).values():
-                if callable(getattr(obj, "cache_clear", None)):
-                    obj.cache_clear()
