@@ -680,10 +680,10 @@ def pulled_pipeline(tmp_path_factory, demo_files):
     from pipelines.config import Settings
     from pipelines.landing import connect_warehouse
     from pipelines.pull.freshness import known_stands
-    from tests.test_pipeline_e2e import _demo_file
+    from tests.test_pipeline_e2e import demo_file
 
     workspace = new_workspace(tmp_path_factory.mktemp("pulled_pipeline"))
-    demo = _demo_file(demo_files, "12521-03i", 2024)
+    demo = demo_file(demo_files, "12521-03i", 2024)
     (workspace.inbox / demo.name).write_bytes(demo.read_bytes())
     recorded = [notebook_logincheck(), *pystatis_cassette(POPULATION)]
     with replay_server(recorded) as server:

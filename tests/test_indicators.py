@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_pipeline_e2e import _demo_file, _rows, foreigners_from_file
+from tests.test_pipeline_e2e import csv_rows, demo_file, foreigners_from_file
 
 # Indicators of the catalogue computed so far.
 FROM_PUBLISHED_TABLES = {
@@ -78,7 +78,7 @@ def test_every_computed_indicator_covers_nrw_the_five_rb_the_53_kreise_and_the_5
 @pytest.mark.parametrize("ags, year",
                          [("05966", 2020), ("05111", 2023), ("05334002", 2015), ("05", 2020), ("051", 2018)])
 def test_school_leaver_shares_equal_those_from_the_file(demo_pipeline, demo_files, ags, year):
-    [row] = [r for r in _rows(_demo_file(demo_files, "21111-02-06-4", year)) if len(r) == 17 and r[1] == ags]
+    [row] = [r for r in csv_rows(demo_file(demo_files, "21111-02-06-4", year)) if len(r) == 17 and r[1] == ags]
     # columns: year, code, label, then (Insgesamt, weiblich) for all leavers, ohne HSA, HSA, MSA, darunter schulischer
     # Teil der FHR, FHR, AHR (as the real download)
     without, abitur, leavers = _count(row[5]), _count(row[15]), _count(row[3])
@@ -91,7 +91,7 @@ def test_school_leaver_shares_equal_those_from_the_file(demo_pipeline, demo_file
 @pytest.mark.parametrize("ags, year",
                          [("05966", 2020), ("05112", 2024), ("05334002", 2013), ("059", 2016), ("05", 2017)])
 def test_unemployment_indicators_equal_those_from_the_file(demo_pipeline, demo_files, ags, year):
-    [row] = [r for r in _rows(_demo_file(demo_files, "13211-02-05-4", year)) if len(r) == 16 and r[1] == ags]
+    [row] = [r for r in csv_rows(demo_file(demo_files, "13211-02-05-4", year)) if len(r) == 16 and r[1] == ags]
     # columns: year, code, label, 7 counts (Arbeitslose, ausländisch, ...), the rate of the dependent civilian labour
     # force, then the rates of all civilian labour force (Insgesamt, Männer, Frauen, ausländisch, 15 bis unter 25)
     unemployed, unemployed_foreign = _count(row[3]), _count(row[4])
@@ -106,7 +106,7 @@ def test_unemployment_indicators_equal_those_from_the_file(demo_pipeline, demo_f
 
 
 def test_2017_kreis_foreigner_rate_is_missing_with_a_flag_not_an_error(demo_pipeline, demo_files):
-    rows = [r for r in _rows(_demo_file(demo_files, "13211-02-05-4", 2017))
+    rows = [r for r in csv_rows(demo_file(demo_files, "13211-02-05-4", 2017))
             if len(r) == 16 and len(r[1]) == 5 and r[1].startswith("05") and r[1] not in {"05313", "05354"}]
     assert rows and all(r[14].strip() == "." for r in rows)  # the demo reproduces the BA gap
     served = demo_pipeline.serving(
@@ -120,10 +120,10 @@ def test_2017_kreis_foreigner_rate_is_missing_with_a_flag_not_an_error(demo_pipe
 @pytest.mark.parametrize("ags, year", [("05966", 2020), ("05113", 2014), ("05", 2024)])
 def test_einbuergerungsquote_divides_by_the_foreigners_of_the_year_before(demo_pipeline, demo_files, ags, year):
     # the file stacks all years; columns: year, code, label, Insgesamt, then the continents
-    [row] = [r for r in _rows(_demo_file(demo_files, "12511-01-01-4", year))
+    [row] = [r for r in csv_rows(demo_file(demo_files, "12511-01-01-4", year))
              if len(r) == 10 and r[0] == str(year) and r[1] == ags]
     naturalisations = _count(row[3])
-    foreigners = foreigners_from_file(_demo_file(demo_files, "12521-03i", year - 1))[ags]
+    foreigners = foreigners_from_file(demo_file(demo_files, "12521-03i", year - 1))[ags]
     num, den, value, *_ = _served(demo_pipeline, "einbuergerungsquote", ags, year)
     assert (num, den) == (naturalisations, foreigners)
     assert value == pytest.approx(naturalisations / foreigners * 100)
@@ -133,7 +133,7 @@ def test_einbuergerungsquote_divides_by_the_foreigners_of_the_year_before(demo_p
 def test_kita_foreign_origin_equals_the_tageseinrichtung_row_of_the_file(demo_pipeline, demo_files, ags, year):
     # the file stacks all Stichtage; columns: Stichtag, code, label, type of care, Betreute Kinder, by age (3),
     # Herkunft mind. 1 Elternteil ausländisch, Mittagsverpflegung
-    [row] = [r for r in _rows(_demo_file(demo_files, "22543-01-02-4", year))
+    [row] = [r for r in csv_rows(demo_file(demo_files, "22543-01-02-4", year))
              if len(r) == 10 and r[0] == f"01.03.{year}" and r[1] == ags and r[3] == "Tageseinrichtung"]
     children, foreign_origin = _count(row[4]), _count(row[8])
     num, den, value, _flag, aggregation, label = _served(demo_pipeline, "kita_auslaendische_herkunft", ags, year)
@@ -155,7 +155,7 @@ def test_kita_family_language_equals_the_sums_of_the_kitas(demo_pipeline, demo_f
 
 
 def test_mindestsicherungsquote_is_served_as_published_down_to_the_gemeinden(demo_pipeline, demo_files):
-    published = {r[0]: _rate(r[2]) for r in _rows(_demo_file(demo_files, "22811-01i", 2020))
+    published = {r[0]: _rate(r[2]) for r in csv_rows(demo_file(demo_files, "22811-01i", 2020))
                  if len(r) == 3 and r[0].startswith("05")}
     served = dict(demo_pipeline.serving(
         "select ags, value from indicator_values where indicator_id = 'mindestsicherungsquote' and year = 2020"
@@ -171,7 +171,7 @@ def test_mindestsicherungsquote_is_served_as_published_down_to_the_gemeinden(dem
 
 
 def test_schulart_groups_use_the_published_rows(demo_pipeline, demo_files):
-    rows = [r for r in _rows(_demo_file(demo_files, "21111-01-03-4", 2021)) if len(r) == 10 and r[1] == "05966"]
+    rows = [r for r in csv_rows(demo_file(demo_files, "21111-01-03-4", 2021)) if len(r) == 10 and r[1] == "05966"]
     ids = {"Insgesamt": "insgesamt", "Grundschulen": "grundschulen", "Gymnasien": "gymnasien"}
     checked = 0
     for row in rows:
@@ -325,7 +325,7 @@ def _sgb2_inputs(demo_files, ags: str, year: int) -> dict[str, tuple[float | Non
 
     [excel] = [p for p in demo_files if p.name == f"demo_ba_sgb2_elb_staatsangehoerigkeit_{year}.xlsx"]
     elb = {c.measure.split(" | ")[-1]: c for c in read_ba_excel(excel.read_bytes()).cells if c.region_code == ags}
-    population = read_genesis_table(_demo_file(demo_files, "12411-03-03-4", year).read_bytes())
+    population = read_genesis_table(demo_file(demo_files, "12411-03-03-4", year).read_bytes())
     working_age = {measure: 0 for measure in NATIONALITY_COLUMN.values()}
     for cell in population.cells:
         if cell.region_code == ags and cell.dimensions[0] in WORKING_AGE_GROUPS and cell.measure in working_age:

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from pipelines.formatting_de import format_number
-from tests.conftest import REAL_FIXTURES
 
 CONTINENT_CODES = {"1", "2", "3", "4", "5", "9"}
 
 
-def _rows(path: Path) -> list[list[str]]:
+def csv_rows(path: Path) -> list[list[str]]:
     """The CSV records of a demo table: UTF-8 or Windows-1252, as the real download of the table."""
     data = path.read_bytes()
     try:
@@ -35,7 +34,7 @@ def _number(cell: str) -> int:
 def foreigners_from_file(path: Path) -> dict[str, int]:
     """Kreis/RB/Land code -> sum of the published continent rows (the download has no total row)."""
     totals: dict[str, int] = {}
-    for row in _rows(path):
+    for row in csv_rows(path):
         if len(row) == 8 and row[0][:2].isdigit() and row[3] in CONTINENT_CODES:
             totals[row[1]] = totals.get(row[1], 0) + _number(row[5])
     return totals
@@ -43,10 +42,10 @@ def foreigners_from_file(path: Path) -> dict[str, int]:
 
 def population_from_file(path: Path) -> dict[str, int]:
     """Region code -> Insgesamt from a 12411-01-01-4 file (Stichtag as header row, code in column 1)."""
-    return {row[0]: _number(row[2]) for row in _rows(path) if len(row) == 5 and row[0].startswith("05")}
+    return {row[0]: _number(row[2]) for row in csv_rows(path) if len(row) == 5 and row[0].startswith("05")}
 
 
-def _demo_file(demo_files: list[Path], table: str, year: int) -> Path:
+def demo_file(demo_files: list[Path], table: str, year: int) -> Path:
     """The demo file of the table that holds the year: demo_<table>_<year>.csv, or the one of several years stacked
     (demo_<table>_<first>-<last>.csv)."""
 
@@ -80,8 +79,8 @@ def test_serving_snapshot_has_auslaenderanteil_for_every_kreis_and_year(demo_pip
 )
 def test_values_equal_those_computed_from_the_generated_files(demo_pipeline, demo_files, ags, year):
     """The second Ausländeranteil (AZR over the Fortschreibung) from the generated files."""
-    foreigners = foreigners_from_file(_demo_file(demo_files, "12521-03i", year))[ags]
-    population = population_from_file(_demo_file(demo_files, "12411-01-01-4", year))[ags]
+    foreigners = foreigners_from_file(demo_file(demo_files, "12521-03i", year))[ags]
+    population = population_from_file(demo_file(demo_files, "12411-01-01-4", year))[ags]
     [(numerator, denominator, value, unit, is_synthetic, num_table, den_table)] = demo_pipeline.serving(
         "select numerator, denominator, value, unit, is_synthetic, numerator_source_table, denominator_source_table "
         "from indicator_values where indicator_id = 'auslaenderanteil_azr' and ags = ? and year = ? "
@@ -109,68 +108,6 @@ def test_lineage_of_every_loaded_file_is_recorded(demo_pipeline, demo_files):
 
 def test_dissolved_units_are_not_served(demo_pipeline):
     assert demo_pipeline.serving("select count(*) from indicator_values where ags in ('05313', '05354')") == [(0,)]
-
-
-def test_rerun_with_the_same_files_changes_nothing_and_bad_file_keeps_last_snapshot(workspace, demo_files):
-    population_and_foreigners = [
-        path for path in demo_files
-        if any(f"demo_{table}_" in path.name for table in ("12411-01-01-4", "12411-15i", "12521-03i"))
-    ]
-    for path in population_and_foreigners:
-        if "_2023" in path.name or "_2024" in path.name:
-            shutil.copy(path, workspace.inbox / path.name)
-    workspace.run_pipeline()
-    before = workspace.serving("select * from indicator_values order by all")
-    published_before = workspace.serving_path.stat().st_mtime_ns
-
-    # The same files again, in a subfolder: recognised by content (sha256), nothing added.
-    (workspace.inbox / "nochmal").mkdir()
-    for path in population_and_foreigners:
-        if "_2024" in path.name:
-            shutil.copy(path, workspace.inbox / "nochmal" / path.name)
-    workspace.run_pipeline()
-    assert workspace.serving("select * from indicator_values order by all") == before
-    assert workspace.warehouse("select count(*) from raw.source_files") == [(6,)]
-
-    # A broken file is quarantined with a German report; the published data stays.
-    (workspace.inbox / "kaputt.csv").write_bytes(b"<html><body>503 Service Unavailable</body></html>")
-    workspace.run_pipeline()
-    assert workspace.serving("select * from indicator_values order by all") == before
-    [report] = list((workspace.sources_dir / "quarantine").glob("*kaputt.csv.fehler.txt"))
-    assert "Webseite (HTML)" in report.read_text(encoding="utf-8")
-    assert workspace.serving("select file_name from rejected_files") == [("kaputt.csv",)]
-    assert workspace.serving_path.stat().st_mtime_ns >= published_before
-
-
-def test_pipeline_runs_with_population_only(workspace, demo_files):
-    shutil.copy(_demo_file(demo_files, "12411-15i", 2020), workspace.inbox)
-    workspace.run_pipeline()
-    assert workspace.serving("select count(*) from indicator_values") == [(0,)]
-    assert workspace.serving("select count(*) from districts") == [(455 + 54,)]  # units and the 54 KIs
-
-
-def test_real_population_export_supersedes_demo_and_yields_its_figures(workspace, demo_files):
-    """A real 12411-01-01-4 download (Stand 21.03.2020) dropped next to the demo data for 31.12.2018."""
-    real = REAL_FIXTURES / "regionalstatistik_12411-01-01-4_bevoelkerung_kreise_2018.csv"
-    shutil.copy(_demo_file(demo_files, "12521-03i", 2018), workspace.inbox)
-    shutil.copy(_demo_file(demo_files, "12411-01-01-4", 2018), workspace.inbox)
-    (workspace.inbox / "echt").mkdir()
-    shutil.copy(real, workspace.inbox / "echt" / "download.csv")
-    workspace.run_pipeline()
-    expected = population_from_file(real)
-    served = dict(
-        workspace.serving(
-            "select ags, denominator from indicator_values where indicator_id = 'auslaenderanteil_azr' "
-            "and year = 2018 and level <> 'KI'"
-        )
-    )
-    assert len(served) == 59
-    assert served == {ags: expected[ags] for ags in served}
-    assert served["05"] == 17932651 and served["05111"] == 619294
-    stands = workspace.serving(
-        "select distinct strftime(denominator_stand, '%d.%m.%Y %H:%M:%S') from indicator_values where year = 2018"
-    )
-    assert stands == [("21.03.2020 12:15:06",)]
 
 
 RAW_TABLES_SQL = (
