@@ -230,9 +230,10 @@ def _load(browser, url: str, case: PageCase, screenshot: Path | None = None) -> 
     try:
         if case.signed_in:
             page.goto(url)
+            page.get_by_role("button", name="Anmelden").click()  # the sidebar's sign-in popover
             page.get_by_label("Benutzername").fill(BENCHMARK_USER)
             page.get_by_label("Passwort").fill(BENCHMARK_PASSWORD)
-            page.get_by_role("button", name="Anmelden").click()
+            page.locator("[data-testid=stFormSubmitButton]").get_by_role("button", name="Anmelden").click()
             page.get_by_role("button", name="Abmelden").wait_for(timeout=30000)
         started = time.perf_counter()
         page.goto(url + case.path)

@@ -101,13 +101,16 @@ def tiles(profile: pd.DataFrame, catalogue: pd.DataFrame, gaps: pd.DataFrame) ->
     the Bildungskette."""
     result = []
     overall = profile[profile["group_id"] == "insgesamt"]
-    overall = overall[overall["value"].notna() | overall["is_suppressed"]]
+    overall = overall[overall["value"].notna() | overall["is_suppressed"]].sort_values("year")
+    # Split once: a boolean filter per indicator on these Arrow-backed frames was a tenth of the server's time.
+    rows_of = dict(tuple(overall.groupby("indicator_id", sort=False)))
+    gaps_of = {key: part for key, part in gaps.groupby(["indicator_id", "year"], sort=False)}
     for indicator in profile_indicators(catalogue).sort_values("stage", key=lambda s: s.map(stage_rank)).itertuples():
-        rows = overall[overall["indicator_id"] == indicator.indicator_id].sort_values("year")
-        if rows.empty:
+        rows = rows_of.get(indicator.indicator_id)
+        if rows is None:
             continue
         latest = rows.iloc[-1]
-        gap_row = gaps[(gaps["indicator_id"] == indicator.indicator_id) & (gaps["year"] == latest["year"])]
+        gap_row = gaps_of.get((indicator.indicator_id, latest["year"]), gaps.iloc[:0])
         gap = _optional(gap_row["gap_difference"].iloc[0]) if len(gap_row) else None
         value = None if latest["is_suppressed"] else _optional(latest["value"])
         result.append(Tile(

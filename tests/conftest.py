@@ -453,11 +453,19 @@ def settle(page, timeout: float = 60) -> None:
     raise AssertionError("the script run did not finish")
 
 
+def sign_in_opener(page):
+    """The sidebar's "Anmelden" button, there while nobody is signed in; it opens the popover with the form."""
+    return page.locator("[data-testid=stSidebar] [data-testid=stPopover]").get_by_role("button", name="Anmelden")
+
+
 def browser_sign_in(page, username: str, password: str) -> None:
-    """Sign in through the sidebar form of the running dashboard."""
-    page.get_by_label("Benutzername").fill(username)
+    """Sign in through the sidebar's sign-in popover of the running dashboard (opened unless it still is)."""
+    name = page.get_by_label("Benutzername")
+    if not name.is_visible():
+        sign_in_opener(page).click()
+    name.fill(username)
     page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
+    page.locator("[data-testid=stFormSubmitButton]").get_by_role("button", name="Anmelden").click()
     settle(page)
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    ARTIFACTS, PASSWORDS, _free_port, browser_sign_in as _sign_in, settle as _settle, start_dashboard,
+    ARTIFACTS, PASSWORDS, _free_port, browser_sign_in as _sign_in, settle as _settle, sign_in_opener, start_dashboard,
     stop_dashboard,
 )
 
@@ -71,7 +71,7 @@ def test_unauthenticated_session_receives_nothing_internal(auth_dashboard, brows
     _settle(page)
     nav = _nav_paths(page)
     assert len(nav) >= 4 and not [href for href in nav if href.rstrip("/").rsplit("/", 1)[-1] in INTERNAL_URL_PATHS]
-    page.get_by_label("Benutzername").wait_for()
+    sign_in_opener(page).wait_for()
     # every page in the navigation, then the internal pages' addresses typed in
     for href in nav + [f"{auth_dashboard}/{path}" for path in INTERNAL_URL_PATHS]:
         page.goto(href, wait_until="domcontentloaded")
@@ -128,7 +128,7 @@ def test_sign_in_refuses_a_wrong_password_and_opens_the_internal_page_with_the_r
     # signing out ends the session's sign-in and the cookie
     _settle(page)
     page.get_by_role("button", name="Abmelden").click()
-    page.get_by_label("Benutzername").wait_for(timeout=30000)
+    sign_in_opener(page).wait_for(timeout=30000)
     _settle(page)
     assert not [c for c in context.cookies() if c["name"] == access.COOKIE_NAME]
     page.close()
@@ -137,7 +137,7 @@ def test_sign_in_refuses_a_wrong_password_and_opens_the_internal_page_with_the_r
     page.goto(f"{auth_dashboard}/daten", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
     _settle(page)
-    page.get_by_label("Benutzername").wait_for()
+    sign_in_opener(page).wait_for()
     assert recorder.found(markers) == set()
     context.close()
 
@@ -194,7 +194,7 @@ def test_tampered_cookie_counts_as_signed_out(auth_dashboard, browser, demo_pipe
         page.goto(f"{auth_dashboard}/daten", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
         _settle(page)
-        page.get_by_label("Benutzername").wait_for()
+        sign_in_opener(page).wait_for()
         assert not page.get_by_text("Angemeldet als").count(), change
         assert recorder.found(markers) == set(), change
         # and the refused cookie is removed from the browser
@@ -228,7 +228,7 @@ def test_without_cookie_key_a_sign_in_holds_for_the_browser_session_only(demo_pi
         page.reload(wait_until="domcontentloaded")
         page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
         _settle(page)
-        page.get_by_label("Benutzername").wait_for()
+        sign_in_opener(page).wait_for()
         context.close()
     finally:
         stop_dashboard(process)
@@ -360,7 +360,7 @@ def _oidc_sign_in(url: str, browser, identity: dict, provider: FakeIdentityProvi
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
     _settle(page)
-    assert not page.get_by_label("Passwort").count()  # no account has a password: no password form
+    assert not sign_in_opener(page).count()  # no account has a password: no password form
     page.get_by_role("button", name="Mit Organisationskonto anmelden").click()
     page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
     _settle(page)

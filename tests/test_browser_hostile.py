@@ -13,7 +13,8 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    COOKIE_KEY, FORMULA_FILE_NAME, PASSWORDS, browser_sign_in, read_download_csv, settle, start_dashboard, stop_dashboard,
+    COOKIE_KEY, FORMULA_FILE_NAME, PASSWORDS, browser_sign_in, read_download_csv, settle, sign_in_opener, start_dashboard,
+    stop_dashboard,
 )
 from tests.test_browser_access import Recorder
 
@@ -27,7 +28,7 @@ def _signed_in_page(browser, url: str, username: str, path: str):
     page = context.new_page()
     recorder = Recorder(page)
     page.goto(url, wait_until="domcontentloaded")
-    page.get_by_label("Benutzername").wait_for(timeout=60000)
+    sign_in_opener(page).wait_for(timeout=60000)
     browser_sign_in(page, username, PASSWORDS[username])
     recorder.frames.clear()  # from here on: what the page below sends
     page.goto(url + path, wait_until="domcontentloaded")
@@ -119,10 +120,13 @@ def test_downloads_carry_no_live_formula_and_every_click_gives_its_file(hostile_
     page.get_by_role("heading", name="Kreis Olpe").wait_for(timeout=60000)
     settle(page)
     page.get_by_text("Daten des Profils herunterladen").click()
-    failures, clicks = [], 0
+    # Chromium starts at most 10 downloads per second from one frame and drops the rest without a sign (its
+    # throttle of URL downloads per RenderFrame, CL 1132485, no switch): at machine speed the 11th and the 22nd click
+    # gave no file. A person's clicks are further apart; these come a quarter of a second apart, 4 per second.
+    failures = []
     for round_number in range(12):  # CSV and Excel, one right after the other
         for label in ("CSV herunterladen", "Excel herunterladen"):
-            clicks += 1
+            page.wait_for_timeout(250)
             try:
                 data = _download(page, label, timeout=20000)
             except Exception as error:  # noqa: BLE001 - a click that gives no file is what is counted
@@ -139,11 +143,7 @@ def test_downloads_carry_no_live_formula_and_every_click_gives_its_file(hostile_
                 assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
                 assert "'" + FORMULA_FILE_NAME in {cell.value for cell in cells}
                 assert any(cell.data_type == "n" and cell.value is not None for cell in cells)
-    assert clicks == 24 and len(failures) < clicks // 2, failures  # formula checks above ran on most downloads
-    if failures:
-        # Known open gap (issue 16 closing note): on the hostile snapshot, signed in, the 11th and the 22nd click give
-        # no file, reproducibly; on the demo snapshot 24 of 24 do (probe in the note). Reported, not hidden.
-        pytest.xfail(f"clicks without a file: {failures}")
+    assert failures == []  # every one of the 24 clicks gave its file
     context.close()
 
 
