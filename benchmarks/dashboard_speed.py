@@ -133,10 +133,10 @@ PAGES = [
     PageCase(
         name="Standards",
         path="/standards?jahr=2024",
-        drawn=_count("table.im-matrix tbody tr", 54) + " && " + _count(".js-plotly-plot", 1),
+        drawn=_count("table.im-matrix tbody tr", 54) + " && " + _count("svg.im-scatter g.point", 40),
         prepare=_type_into("Berichtsjahr", "2020"),
         commit=_press_enter,
-        changed=_heading("Am häufigsten nicht erfüllt, 2020") + " && " + _count(".js-plotly-plot", 1),
+        changed=_heading("Am häufigsten nicht erfüllt, 2020") + " && " + _count("svg.im-scatter g.point", 40),
         signed_in=True,
     ),
     PageCase(

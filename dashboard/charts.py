@@ -1,4 +1,4 @@
-"""The charts of the pages as inline SVG drawn on the server, and the shared colours and Plotly layout.
+"""The charts of the pages as inline SVG drawn on the server, and the shared colours.
 
 Why SVG and not Plotly for the profile, Zeitreihen and Vergleich: the first Plotly chart on a page has the browser
 load Streamlit's 4.7 MB Plotly bundle; on the 2-core target machine, Chromium's trace of the Vergleich page showed
@@ -6,7 +6,8 @@ load Streamlit's 4.7 MB Plotly bundle; on the 2-core target machine, Chromium's 
 1.9 to 2.2 s to its first full view (budget: 2 s) and a page without one 1.1 to 1.3 s. An SVG costs the browser next
 to nothing. Every point carries a <title> that the browser shows on hover (name, year, value in German format), the
 SVG has an aria-label, and every chart has its table and CSV/Excel download next to it. The maps are drawn the same
-way (dashboard/map_svg.py); the internal Standards page keeps its one Plotly scatter (within budget).
+way (dashboard/map_svg.py), and so is the Standards page's scatter of offers against needs (with Plotly it took
+that page to 2,3 s, 1,5 s without).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
-
-import plotly.graph_objects as go
 
 from dashboard.formatting import format_number, format_value
 
@@ -38,19 +37,6 @@ STYLE = (
     ".im-legend span{display:inline-flex;align-items:center;gap:6px}"
     "</style>"
 )
-
-
-def _german_layout(figure: go.Figure, height: int) -> go.Figure:
-    """German number format and our margins for the Plotly figures (the Standards page's scatter)."""
-    figure.update_layout(
-        separators=",.",  # decimal comma, thousands point
-        height=height,
-        margin=dict(l=10, r=10, t=30, b=10),
-        plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        font=dict(size=14),
-    )
-    return figure
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -394,3 +380,100 @@ def sparkline_svg(
         parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{COLOUR_SELECTED}"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scatter (Standards: offers against needs)
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    name: str
+    x: float
+    y: float
+    title: str  # shown on hover
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class HorizontalMark:
+    """A horizontal reference line across the plot with its label at the right end (e.g. the median)."""
+
+    y: float
+    label: str
+    dash: str  # an SVG stroke-dasharray
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Ticks of a logarithmic axis from at or below `low` to at or above `high` (both > 0): the powers of ten, and
+    2 and 5 times them where the axis spans less than three decades."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    if last == first:
+        last += 1
+    steps = (1, 2, 5) if last - first < 3 else (1,)
+    ticks = [m * 10 ** e for e in range(first, last) for m in steps] + [10 ** last]
+    below = [t for t in ticks if t <= low]
+    above = [t for t in ticks if t >= high]
+    return [t for t in ticks if below[-1] <= t <= above[0]]
+
+
+def scatter_svg(points: list[ScatterPoint], x_title: str, y_title: str, unit: str, label: str, log_x: bool = False,
+                marks: list[HorizontalMark] = (), height: int = 440) -> str:
+    """Points on two value axes (x logarithmic with `log_x`: values <= 0 have no place there and are left out), the
+    y axis from zero; the selected points as large diamonds with their name, the others as grey circles; every
+    point a <g class="point" data-name> with a <title>; reference lines with their labels."""
+    if log_x:
+        points = [point for point in points if point.x > 0]
+    if not points:
+        return ""
+    xs, ys = [point.x for point in points], [point.y for point in points]
+    y_ticks = nice_ticks(0.0, max(ys + [mark.y for mark in marks] + [0.0]))
+    y_decimals = tick_decimals(y_ticks)
+    y_labels = [format_number(tick, y_decimals) for tick in y_ticks]
+    if log_x:
+        x_ticks = log_ticks(min(xs), max(xs))
+        position = Scale(math.log10(x_ticks[0]), math.log10(x_ticks[-1]), 0, 1)
+        x_unit = lambda value: position(math.log10(value))  # noqa: E731 - the axis's map, chosen once
+    else:
+        x_ticks = nice_ticks(min(xs), max(xs))
+        x_unit = Scale(x_ticks[0], x_ticks[-1], 0, 1)
+    x_decimals = 0 if log_x else tick_decimals(x_ticks)
+    left = 40 + 7.5 * max(len(text) for text in y_labels)
+    right, top, bottom = 24, 34, 56
+    x = Scale(0, 1, left, WIDTH - right)
+    y = Scale(y_ticks[0], y_ticks[-1], height - bottom, top)
+    parts = []
+    for tick, text in zip(y_ticks, y_labels):
+        parts.append(f'<line class="grid" x1="{left:.1f}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                     f'stroke="{GRID_COLOUR}"/>')
+        parts.append(_text(left - 6, y(tick) + 4, text, "end", extra=' class="ytick"'))
+    for tick in x_ticks:
+        at = x(x_unit(tick))
+        parts.append(f'<line class="grid" x1="{at:.1f}" x2="{at:.1f}" y1="{top}" y2="{height - bottom}" '
+                     f'stroke="{GRID_COLOUR}"/>')
+        parts.append(_text(at, height - bottom + 18, format_number(tick, x_decimals), "middle", extra=' class="xtick"'))
+    middle = (top + height - bottom) / 2
+    parts.append(_text(14, middle, y_title, "middle", extra=f' transform="rotate(-90 14 {middle:.1f})" '
+                                                          'class="axis-title"'))
+    parts.append(_text((left + WIDTH - right) / 2, height - 8, x_title, "middle", extra=' class="axis-title"'))
+    for index, mark in enumerate(marks):
+        parts.append(f'<line class="reference" data-value="{mark.y!r}" x1="{left:.1f}" x2="{WIDTH - right}" '
+                     f'y1="{y(mark.y):.1f}" y2="{y(mark.y):.1f}" stroke="{COLOUR_LAND}" stroke-width="1.5" '
+                     f'stroke-dasharray="{mark.dash}"/>')
+        offset = -6 if index % 2 == 0 else 16  # the first label above its line, the second below
+        parts.append(_text(WIDTH - right - 4, y(mark.y) + offset, mark.label, "end", 12,
+                           extra=' class="reference-label" paint-order="stroke" stroke="#FFFFFF" stroke-width="3"'))
+    for point in sorted(points, key=lambda p: p.selected):  # the selected ones drawn last, on top
+        cx, cy = x(x_unit(point.x)), y(point.y)
+        title = f"<title>{escape(point.title).replace(chr(10), '&#10;')}</title>"  # one line: Markdown ends HTML at a line break
+        if point.selected:
+            parts.append(f'<g class="point selected" data-name="{escape(point.name)}">{title}'
+                         f'<path d="{marker_path("diamond", cx, cy, 16)}" fill="{COLOUR_SELECTED}" stroke="#FFFFFF" '
+                         f'stroke-width="1"/></g>')
+            anchor = "end" if cx > WIDTH * 0.8 else ("start" if cx < WIDTH * 0.2 else "middle")
+            parts.append(_text(cx, cy - 14, point.name, anchor, 13,
+                               extra=f' font-weight="bold" fill="{COLOUR_SELECTED}" class="selected-label"'))
+        else:
+            parts.append(f'<g class="point" data-name="{escape(point.name)}">{title}<circle cx="{cx:.1f}" '
+                         f'cy="{cy:.1f}" r="4.5" fill="{COLOUR_OTHERS}" stroke="#FFFFFF" stroke-width="1"/></g>')
+    return STYLE + _svg("im-scatter", "".join(parts), height, label, {"x-scale": "log" if log_x else "linear"})

@@ -30,7 +30,6 @@ SUPPRESSED_REASON = (
     "Gesperrt (Geheimhaltung): Die Zahl beruht auf weniger als 5 Fällen oder würde zusammen mit den anderen "
     "veröffentlichten Zahlen eine solche Zahl verraten."
 )
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "de"}
 
 
 def published_snapshot(*, needs_indicators: bool = True) -> dict:

@@ -20,9 +20,8 @@ from html import escape
 from pathlib import PurePath
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.charts import COLOUR_LAND, COLOUR_OTHERS, COLOUR_SELECTED, _german_layout
+from dashboard.charts import HorizontalMark, ScatterPoint, scatter_svg
 from dashboard.common import stand_text, table_label
 from dashboard.formatting import format_number
 from dashboard.labels import STATUS_NO_DATA
@@ -528,40 +527,28 @@ def missed_table_html(counts: pd.DataFrame, by_year: pd.DataFrame, changes: pd.D
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def needs_offers_figure(frame: pd.DataFrame, unit: str, need_name: str, viewer: StandardsViewer) -> go.Figure:
+def needs_offers_svg(frame: pd.DataFrame, unit: str, need_name: str, viewer: StandardsViewer, label: str) -> str:
     """Koordinierungsstelle: each centre's need (x, log scale: the areas differ a hundredfold) against its ratio (y),
-    hover with the name. A KI: the ratios of all centres in rank order (x = rank), its own highlighted, the others
+    the name on hover. A KI: the ratios of all centres in rank order (x = rank), its own highlighted, the others
     only as 'KI n' - no need axis, the need would name them. Both: the median of all centres as a dashed line and
     all centres together as a dotted one."""
     shown = frame[frame["Verhältnis"].notna()]
     x_column = "Bedarf" if viewer.names_visible else "Rang"
-    marked = shown["Hervorgehoben"] == "ja"
-    figure = go.Figure()
-    for is_marked, part in ((False, shown[~marked]), (True, shown[marked])):
-        if part.empty:
-            continue
-        figure.add_trace(go.Scatter(
-            x=part[x_column].astype(float), y=part["Verhältnis"], mode="markers+text" if is_marked else "markers",
-            text=part["KI"], textposition="top center", name=part["KI"].iloc[0] if is_marked else "andere KI",
-            marker=dict(color=COLOUR_SELECTED if is_marked else COLOUR_OTHERS, size=16 if is_marked else 9,
-                        symbol="diamond" if is_marked else "circle", line=dict(color="white", width=1)),
-            customdata=part[["Rang", "Anzahl im Rang"]].astype(float),
-            hovertemplate="%{text}: %{y:.2f} " + unit + "<br>Rang %{customdata[0]} von %{customdata[1]}"
-            + ("<br>Bedarf %{x:,.0f}" if viewer.names_visible else "") + "<extra></extra>",
-        ))
-    for column, dash, label in (("Median aller KI", "dash", "Median"), ("Alle KI zusammen", "dot", "alle KI")):
+    points = []
+    for row in shown.to_dict("records"):
+        lines = [f"{row['KI']}: {ratio_text(row['Verhältnis'], unit)}"]
+        if pd.notna(row["Rang"]):
+            lines.append(f"Rang {row['Rang']} von {row['Anzahl im Rang']}")
+        if viewer.names_visible:
+            lines.append(f"Bedarf {format_number(row['Bedarf'])}")
+        points.append(ScatterPoint(name=row["KI"], x=float(row[x_column]), y=float(row["Verhältnis"]),
+                                   title="\n".join(lines), selected=row["Hervorgehoben"] == "ja"))
+    marks = []
+    for column, dash, text in (("Median aller KI", "8 5", "Median"), ("Alle KI zusammen", "2 3", "alle KI")):
         values = frame[column].dropna()
         if len(values):
-            figure.add_hline(y=values.iloc[0], line=dict(color=COLOUR_LAND, width=1.5, dash=dash),
-                             annotation=dict(text=f"{label} {ratio_text(values.iloc[0], unit)}", font=dict(size=12),
-                                             bgcolor="rgba(255,255,255,0.8)"),
-                             annotation_position="top right" if dash == "dash" else "bottom right")
-    if viewer.names_visible:
-        figure.update_xaxes(type="log", title=f"Bedarf: {need_name} (logarithmische Achse)", gridcolor="#E5E5E5",
-                            automargin=True)
-    else:
-        figure.update_xaxes(title="Rang (1 = beste Versorgung)", gridcolor="#E5E5E5", dtick=5, automargin=True)
-    figure.update_yaxes(title=f"Verhältnis ({unit})", gridcolor="#E5E5E5", rangemode="tozero", automargin=True)
-    _german_layout(figure, height=440)
-    figure.update_layout(showlegend=False, margin=dict(l=10, r=10, t=30, b=10))
-    return figure
+            marks.append(HorizontalMark(float(values.iloc[0]), f"{text} {ratio_text(values.iloc[0], unit)}", dash))
+    x_title = (f"Bedarf: {need_name} (logarithmische Achse)" if viewer.names_visible
+               else "Rang (1 = beste Versorgung)")
+    return scatter_svg(points, x_title, f"Verhältnis ({unit})", unit, label, log_x=viewer.names_visible,
+                       marks=marks)

@@ -86,15 +86,14 @@ def test_a_ki_sees_its_own_centre_and_the_others_only_as_numbers(auth_dashboard,
     page = _page(browser, auth_dashboard, "ki-olpe", "/standards")  # the KI Olpe (KI05966) signed in
     page.get_by_role("heading", name=re.compile("^Ihr KI und die Standards")).wait_for(timeout=30000)
     page.get_by_role("heading", name=re.compile("^Angebot und Bedarf")).wait_for(timeout=30000)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
+    page.locator("svg.im-scatter").first.wait_for(timeout=30000)
 
-    # the ratio chart (the page's one Plotly chart): the own centre by name, every other point only "KI n"
-    labels = page.evaluate("""() => {
-      const plot = document.querySelector('.js-plotly-plot');
-      return plot._fullData.flatMap(trace => Array.from(trace.text || []));
-    }""")
-    assert own_name in labels
+    # the ratio chart: the own centre by name, every other point only "KI n", also in the text shown on hover
+    labels = page.locator("svg.im-scatter g.point").evaluate_all("gs => gs.map(g => g.dataset.name)")
+    titles = page.locator("svg.im-scatter g.point title").all_text_contents()
+    assert own_name in labels and len(labels) > 40
     assert all(label == own_name or re.fullmatch(r"KI \d+", label) for label in labels)
+    assert all(re.match(rf"(KI \d+|{re.escape(own_name)}): ", title) for title in titles)
     page_text = page.locator("[data-testid=stMain]").inner_text()
     assert own_name in page_text
     assert not [name for name in others if re.search(re.escape(name) + r"(?![\w-])", page_text)]

@@ -22,6 +22,14 @@ APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 OWN = "KI05966"
 LAKI = StandardsViewer.koordinierungsstelle()
 KI = StandardsViewer.centre(OWN)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_tree(markup: str):
+    """The <svg> element of a chart's markup (a <style> block precedes it)."""
+    from xml.etree import ElementTree
+
+    return ElementTree.fromstring(markup[markup.index("<svg"):])
 PUBLIC = StandardsViewer()
 
 
@@ -209,12 +217,19 @@ def test_needs_offers_for_the_koordinierungsstelle(served):
     pd.testing.assert_series_equal(got["Bedarf"], served_rows["need_value"].reindex(got.index), check_names=False)
     assert frame["Rang"].dropna().is_monotonic_increasing
     assert frame.loc[frame["Hervorgehoben"] == "ja", "AGS"].tolist() == ["KI05513"]
-    figure = data.needs_offers_figure(frame, served_rows["unit"].iloc[0], "Bedarf", LAKI)
-    assert figure.layout.xaxis.type == "log"
-    assert [shape.y0 for shape in figure.layout.shapes][0] == pytest.approx(served_rows["median_ratio"].iloc[0])
-    others, marked = figure.data
-    assert len(others.x) + len(marked.x) == served_rows["ratio"].notna().sum()
-    assert list(marked.text) == [served_rows.loc["KI05513", "ki_name"]]
+    chart = _svg_tree(data.needs_offers_svg(frame, served_rows["unit"].iloc[0], "Bedarf", LAKI, label="Test"))
+    assert chart.get("data-x-scale") == "log"
+    [median, *_] = chart.findall(f".//{SVG}line[@class='reference']")
+    assert float(median.get("data-value")) == pytest.approx(served_rows["median_ratio"].iloc[0])
+    points = list(chart.iter(f"{SVG}g"))
+    shown = served_rows[served_rows["ratio"].notna() & (served_rows["need_value"] > 0)]  # log axis: need > 0
+    assert len([g for g in points if "point" in g.get("class", "")]) == len(shown) > 40
+    assert [g.get("data-name") for g in points if g.get("class") == "point selected"] == [
+        served_rows.loc["KI05513", "ki_name"]]
+    titles = {g.get("data-name"): g.find(f"{SVG}title").text for g in points if g.get("data-name")}
+    ratio = served_rows.loc["KI05513", "ratio"]
+    assert titles[served_rows.loc["KI05513", "ki_name"]].startswith(f"{served_rows.loc['KI05513', 'ki_name']}: "
+                                                                     f"{data.ratio_text(ratio, shown['unit'].iloc[0])}")
 
 
 def test_needs_offers_for_a_ki_show_the_others_only_as_ranked_ratios(served):
@@ -276,7 +291,7 @@ def test_a_ki_sees_no_other_centre_by_name_or_code(served, own):
             frame = data.needs_offers_frame(needs, metric_id, year, viewer, highlighted="KI05111")
             frames.append(frame)
             unit = needs.loc[needs["metric_id"] == metric_id, "unit"].iloc[0]
-            texts.append(data.needs_offers_figure(frame, unit, "Bedarf", viewer).to_json())
+            texts.append(data.needs_offers_svg(frame, unit, "Bedarf", viewer, label="Test"))
         texts += [data.report_files_note(files, [year], viewer), data.need_note(needs[needs["year"] == year], viewer),
                   data.centre_files_note(files, own, [year], viewer)]
     by_year = data.missed_by_year(evaluations, viewer)

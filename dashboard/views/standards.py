@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import access, comparison, serving
 from dashboard import standards_data as data
-from dashboard.common import PLOTLY_CONFIG, demo_banner, downloads, footer, published_snapshot, show_svg, url_choice
+from dashboard.common import demo_banner, downloads, footer, published_snapshot, show_svg, url_choice
 from dashboard.formatting import format_number
 
 LEGEND = " · ".join(f"{data.STATUS_SYMBOLS[s]} {s}" for s in data.STATUSES) + \
@@ -118,9 +118,8 @@ def _needs_offers_section(needs, files, year, viewer, highlighted) -> None:
             (row["Hinweis"] or "kein Verhältnis")
         st.markdown(f"**{row['KI']}:** {data.ratio_text(row['Verhältnis'], unit)} · {rank} · Median aller KI "
                     f"{data.ratio_text(row['Median aller KI'], unit)}")
-    st.plotly_chart(data.needs_offers_figure(frame, unit, about["need_name_de"], viewer), config=PLOTLY_CONFIG,
-                    theme=None, key="standards_needs_chart",
-                    alt=f"Streudiagramm: {options[metric_id]} aller KI im Berichtsjahr {year}")
+    show_svg(data.needs_offers_svg(frame, unit, about["need_name_de"], viewer,
+                                   label=f"Streudiagramm: {options[metric_id]} aller KI im Berichtsjahr {year}"))
     without = frame["Verhältnis"].isna().sum()
     lines = [
         ("Jeder Punkt ist ein KI: waagerecht sein Bedarf, senkrecht sein Verhältnis; Namen beim Zeigen auf einen Punkt."
