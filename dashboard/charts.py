@@ -417,7 +417,7 @@ def log_ticks(low: float, high: float) -> list[float]:
     return [t for t in ticks if below[-1] <= t <= above[0]]
 
 
-def scatter_svg(points: list[ScatterPoint], x_title: str, y_title: str, unit: str, label: str, log_x: bool = False,
+def scatter_svg(points: list[ScatterPoint], x_title: str, y_title: str, label: str, log_x: bool = False,
                 marks: list[HorizontalMark] = (), height: int = 440) -> str:
     """Points on two value axes (x logarithmic with `log_x`: values <= 0 have no place there and are left out), the
     y axis from zero; the selected points as large diamonds with their name, the others as grey circles; every
@@ -465,7 +465,8 @@ def scatter_svg(points: list[ScatterPoint], x_title: str, y_title: str, unit: st
                            extra=' class="reference-label" paint-order="stroke" stroke="#FFFFFF" stroke-width="3"'))
     for point in sorted(points, key=lambda p: p.selected):  # the selected ones drawn last, on top
         cx, cy = x(x_unit(point.x)), y(point.y)
-        title = f"<title>{escape(point.title).replace(chr(10), '&#10;')}</title>"  # one line: Markdown ends HTML at a line break
+        # The title's line breaks as character references: the markup must stay one line (Markdown ends HTML there).
+        title = f"<title>{escape(point.title).replace(chr(10), '&#10;')}</title>"
         if point.selected:
             parts.append(f'<g class="point selected" data-name="{escape(point.name)}">{title}'
                          f'<path d="{marker_path("diamond", cx, cy, 16)}" fill="{COLOUR_SELECTED}" stroke="#FFFFFF" '

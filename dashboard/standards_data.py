@@ -550,5 +550,4 @@ def needs_offers_svg(frame: pd.DataFrame, unit: str, need_name: str, viewer: Sta
             marks.append(HorizontalMark(float(values.iloc[0]), f"{text} {ratio_text(values.iloc[0], unit)}", dash))
     x_title = (f"Bedarf: {need_name} (logarithmische Achse)" if viewer.names_visible
                else "Rang (1 = beste Versorgung)")
-    return scatter_svg(points, x_title, f"Verhältnis ({unit})", unit, label, log_x=viewer.names_visible,
-                       marks=marks)
+    return scatter_svg(points, x_title, f"Verhältnis ({unit})", label, log_x=viewer.names_visible, marks=marks)
