@@ -133,7 +133,7 @@ async def _script_run(websocket, scenario: Scenario, query: str, widgets: list) 
             return run
 
 
-def _count(run: Run, tally: Tally) -> None:
+def _tally_run(run: Run, tally: Tally) -> None:
     tally.exception_boxes += run.failed
     tally.blank_pages += not run.headings
 
@@ -151,7 +151,7 @@ async def _websocket_session(url: str, number: int, deadline: float, tally: Tall
                 started = time.perf_counter()
                 run = await asyncio.wait_for(_script_run(socket, scenario, scenario.query, []), TIMEOUT_S)
                 tally.loads.append(time.perf_counter() - started)
-                _count(run, tally)
+                _tally_run(run, tally)
                 query = run.query if run.query is not None else scenario.query
                 for turn in range(6):
                     if time.monotonic() >= deadline:
@@ -164,7 +164,7 @@ async def _websocket_session(url: str, number: int, deadline: float, tally: Tall
                     run = await asyncio.wait_for(
                         _script_run(socket, scenario, query, [WidgetState(id=box.id, string_value=option)]), TIMEOUT_S)
                     tally.changes.append(time.perf_counter() - started)
-                    _count(run, tally)
+                    _tally_run(run, tally)
                     query = run.query if run.query is not None else query
                     if not any(scenario.heading.format(choice=choice) in heading for heading in run.headings):
                         tally.errors.append(f"{step}: die Seite zeigt die neue Auswahl nicht")
@@ -283,9 +283,8 @@ def main() -> None:
           f"Pipeline-Lauf: {run}")
     for line in sockets.lines("Websocket-Sitzungen") + tabs.lines("Browser-Tabs"):
         print(line)
-    errors = len(sockets.errors) + len(tabs.errors) + sockets.exception_boxes + tabs.exception_boxes
-    print(f"Insgesamt: {errors + sockets.blank_pages + tabs.blank_pages} Fehler, Fehlerkästen und leere Seiten "
-          "(Ziel 0)")
+    problems = sum(len(tally.errors) + tally.exception_boxes + tally.blank_pages for tally in (sockets, tabs))
+    print(f"Insgesamt: {problems} Fehler, Fehlerkästen und leere Seiten (Ziel 0)")
 
 
 if __name__ == "__main__":

@@ -92,6 +92,11 @@ def _svg(kind: str, body: str, height: float, label: str, attributes: dict[str, 
             f'xmlns="http://www.w3.org/2000/svg">{body}</svg>')
 
 
+def _label_anchor(x: float) -> str:
+    """How a point's name is anchored: towards the middle near either edge of the chart, so it stays inside."""
+    return "end" if x > WIDTH * 0.8 else ("start" if x < WIDTH * 0.2 else "middle")
+
+
 def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 13, extra: str = "") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}"{extra}>'
             f'{escape(text)}</text>')
@@ -327,8 +332,7 @@ def distribution_svg(points: list[tuple[str, str, float]], selected: str | None,
                          f'{escape(f"{name}: {format_value(value, unit)}")}</title>'
                          f'<path d="{marker_path("diamond", x(value), middle, 16)}" fill="{COLOUR_SELECTED}" '
                          f'stroke="#FFFFFF" stroke-width="1.5"/></g>')
-            anchor = "end" if x(value) > WIDTH * 0.8 else ("start" if x(value) < WIDTH * 0.2 else "middle")
-            parts.append(_text(x(value), middle + 52, name, anchor, 13,
+            parts.append(_text(x(value), middle + 52, name, _label_anchor(x(value)), 13,
                                extra=f' font-weight="bold" fill="{COLOUR_SELECTED}" class="selected-label"'))
     return STYLE + _svg("im-dots", "".join(parts), height, label)
 
@@ -471,8 +475,7 @@ def scatter_svg(points: list[ScatterPoint], x_title: str, y_title: str, label: s
             parts.append(f'<g class="point selected" data-name="{escape(point.name)}">{title}'
                          f'<path d="{marker_path("diamond", cx, cy, 16)}" fill="{COLOUR_SELECTED}" stroke="#FFFFFF" '
                          f'stroke-width="1"/></g>')
-            anchor = "end" if cx > WIDTH * 0.8 else ("start" if cx < WIDTH * 0.2 else "middle")
-            parts.append(_text(cx, cy - 14, point.name, anchor, 13,
+            parts.append(_text(cx, cy - 14, point.name, _label_anchor(cx), 13,
                                extra=f' font-weight="bold" fill="{COLOUR_SELECTED}" class="selected-label"'))
         else:
             parts.append(f'<g class="point" data-name="{escape(point.name)}">{title}<circle cx="{cx:.1f}" '

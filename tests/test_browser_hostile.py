@@ -124,7 +124,7 @@ def test_downloads_carry_no_live_formula_and_every_click_gives_its_file(hostile_
     # throttle of URL downloads per RenderFrame, CL 1132485, no switch): at machine speed the 11th and the 22nd click
     # gave no file. A person's clicks are further apart; these come a quarter of a second apart, 4 per second.
     failures = []
-    for round_number in range(12):  # CSV and Excel, one right after the other
+    for round_number in range(12):  # CSV and Excel in turn
         for label in ("CSV herunterladen", "Excel herunterladen"):
             page.wait_for_timeout(250)
             try:

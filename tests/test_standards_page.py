@@ -22,6 +22,7 @@ APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 OWN = "KI05966"
 LAKI = StandardsViewer.koordinierungsstelle()
 KI = StandardsViewer.centre(OWN)
+PUBLIC = StandardsViewer()
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -30,7 +31,7 @@ def _svg_tree(markup: str):
     from xml.etree import ElementTree
 
     return ElementTree.fromstring(markup[markup.index("<svg"):])
-PUBLIC = StandardsViewer()
+
 
 
 @pytest.fixture(scope="module")
