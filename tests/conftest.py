@@ -469,5 +469,18 @@ def browser_sign_in(page, username: str, password: str) -> None:
     settle(page)
 
 
+def sign_in_keeping_cookie(page, username: str) -> None:
+    """Sign in with the right password and wait until the browser holds the sign-in cookie, so that the next
+    `page.goto` is signed in. `settle` alone is not enough on a busy machine: the state marker can still read
+    "notRunning" for a second after the click, before the server has even started the sign-in run."""
+    browser_sign_in(page, username, PASSWORDS[username])
+    page.get_by_text("Angemeldet als").wait_for(timeout=60000)
+    deadline = time.monotonic() + 60
+    while not [c for c in page.context.cookies() if c["name"] == access.COOKIE_NAME]:
+        if time.monotonic() > deadline:
+            raise AssertionError("the sign-in cookie was not set")
+        time.sleep(0.2)
+
+
 if __name__ == "__main__":
     start_demo_pipeline_early(Path(sys.argv[1]))

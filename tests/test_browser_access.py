@@ -16,8 +16,8 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    ARTIFACTS, PASSWORDS, _free_port, browser_sign_in as _sign_in, settle as _settle, sign_in_opener, start_dashboard,
-    stop_dashboard,
+    ARTIFACTS, PASSWORDS, _free_port, browser_sign_in as _sign_in, settle as _settle, sign_in_keeping_cookie,
+    sign_in_opener, start_dashboard, stop_dashboard,
 )
 
 pytestmark = pytest.mark.browser
@@ -148,11 +148,7 @@ def _signed_cookie(auth_dashboard, browser) -> dict:
     page.goto(auth_dashboard, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Kreisprofil").wait_for(timeout=60000)
     _settle(page)
-    _sign_in(page, "ki-olpe", PASSWORDS["ki-olpe"])
-    page.get_by_text("Angemeldet als").wait_for(timeout=10000)
-    deadline = time.monotonic() + 10
-    while not [c for c in context.cookies() if c["name"] == access.COOKIE_NAME] and time.monotonic() < deadline:
-        time.sleep(0.2)
+    sign_in_keeping_cookie(page, "ki-olpe")
     [cookie] = [c for c in context.cookies() if c["name"] == access.COOKIE_NAME]
     context.close()
     return cookie

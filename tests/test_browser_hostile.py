@@ -13,8 +13,8 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    COOKIE_KEY, FORMULA_FILE_NAME, PASSWORDS, browser_sign_in, read_download_csv, settle, sign_in_opener, start_dashboard,
-    stop_dashboard,
+    COOKIE_KEY, FORMULA_FILE_NAME, PASSWORDS, read_download_csv, settle, sign_in_keeping_cookie, sign_in_opener,
+    start_dashboard, stop_dashboard,
 )
 from tests.test_browser_access import Recorder
 
@@ -29,7 +29,7 @@ def _signed_in_page(browser, url: str, username: str, path: str):
     recorder = Recorder(page)
     page.goto(url, wait_until="domcontentloaded")
     sign_in_opener(page).wait_for(timeout=60000)
-    browser_sign_in(page, username, PASSWORDS[username])
+    sign_in_keeping_cookie(page, username)
     recorder.frames.clear()  # from here on: what the page below sends
     page.goto(url + path, wait_until="domcontentloaded")
     settle(page)

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.conftest import PASSWORDS, browser_sign_in, choose, download_csv, full_page_screenshot
+from tests.conftest import choose, download_csv, full_page_screenshot, sign_in_keeping_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def _page(browser, dashboard: str, username: str, path: str):
     """A new tab, signed in as `username` (an internal page), on `path`."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
     page.goto(dashboard, wait_until="networkidle")
-    browser_sign_in(page, username, PASSWORDS[username])
+    sign_in_keeping_cookie(page, username)
     page.goto(dashboard + path, wait_until="networkidle")
     return page
 
