@@ -86,7 +86,7 @@ from pipelines.readers.errors import ReaderError, reject_html
 from pipelines.readers.workbook_limits import check_unpacked_size
 
 # Shared with the GENESIS reader: the same decoding (UTF-8 with/without BOM, cp1252 fallback) and CSV splitting.
-from pipelines.readers.genesis_table import _decode, _parse_records, _Record
+from pipelines.readers.genesis_table import Record, decode_text, parse_records
 
 __all__ = ["BaCell", "BaTable", "is_ba_csv", "is_ba_excel", "read_ba_csv", "read_ba_excel"]
 
@@ -195,9 +195,9 @@ def read_ba_csv(data: bytes) -> BaTable:
     """Parse a CSV export of the BA interactive statistics into one BaCell per data row and value column."""
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN_CSV}", "file is empty or whitespace only")
-    text, _encoding = _decode(data)
+    text, _encoding = decode_text(data)
     reject_html(text, _DOWNLOAD_AGAIN_CSV, "file is an HTML/XML page, not a CSV export")
-    records = _parse_records(text)
+    records = parse_records(text)
     if not any(not _is_blank(record) for record in records):
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN_CSV}", "file contains only whitespace after decoding")
 
@@ -317,7 +317,7 @@ def read_ba_csv(data: bytes) -> BaTable:
     )
 
 
-def _is_blank(record: _Record) -> bool:
+def _is_blank(record: Record) -> bool:
     return not any(cell.strip() for cell in record.cells)
 
 
@@ -329,7 +329,7 @@ def _metadata_key(cell: str) -> str:
     return cell.strip().rstrip(":").strip()
 
 
-def _read_metadata(records: list[_Record]) -> dict[str, str]:
+def _read_metadata(records: list[Record]) -> dict[str, str]:
     """Key/value rows: cells in pairs (key, value, key, value ...)."""
     metadata: dict[str, str] = {}
     for record in records:
@@ -347,7 +347,7 @@ def _read_metadata(records: list[_Record]) -> dict[str, str]:
     return metadata
 
 
-def _csv_columns(header_rows: list[_Record], width: int) -> list[str]:
+def _csv_columns(header_rows: list[Record], width: int) -> list[str]:
     columns: list[str] = []
     for col in range(width):
         parts: list[str] = []
@@ -363,7 +363,7 @@ _EXPORT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _EXPORT_TIME = re.compile(r"^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$")
 
 
-def _read_csv_footer(records: list[_Record]) -> tuple[datetime, str | None]:
+def _read_csv_footer(records: list[Record]) -> tuple[datetime, str | None]:
     export = records[0]
     date_text = export.cells[1].strip() if len(export.cells) > 1 else ""
     time_text = export.cells[2].strip() if len(export.cells) > 2 else ""

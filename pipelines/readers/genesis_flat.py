@@ -53,15 +53,15 @@ from pipelines.readers.errors import ReaderError, reject_html
 
 # Shared with the table-CSV reader so that both formats decode, split and parse values identically.
 from pipelines.readers.genesis_table import (
-    _REGION_CODE,
+    REGION_CODE,
     GenesisCell,
     GenesisTable,
-    _decode,
-    _level,
-    _parse_records,
-    _parse_value,
-    _read_footer,
-    _Record,
+    Record,
+    decode_text,
+    parse_records,
+    parse_value,
+    read_footer,
+    region_level,
 )
 
 __all__ = [
@@ -279,7 +279,7 @@ def flat_rows_to_cells(rows: Iterable[FlatRow], column_variables: Collection[str
                 line=row.line,
             )
         region_code, region_label = region
-        level = _level(region_code)
+        level = region_level(region_code)
         for value in row.values:
             number, flag = _value_with_quality(value, row.line)
             levels = (value.label, *header_labels)
@@ -309,9 +309,9 @@ def parse_genesis_flat(data: bytes, *, table_code: str | None = None) -> FlatFil
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN}", "file is empty or whitespace only")
 
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     reject_html(text, _DOWNLOAD_AGAIN, "file is an HTML/XML page, not a flat-file CSV")
-    records = _parse_records(text)
+    records = parse_records(text)
     index = 0
     while index < len(records) and _is_blank(records[index]):
         index += 1
@@ -322,7 +322,7 @@ def parse_genesis_flat(data: bytes, *, table_code: str | None = None) -> FlatFil
     layout = _read_header(header)
     index += 1
 
-    data_rows: list[_Record] = []
+    data_rows: list[Record] = []
     while index < len(records) and not _is_footer_start(records[index]):
         record = records[index]
         index += 1
@@ -344,7 +344,7 @@ def parse_genesis_flat(data: bytes, *, table_code: str | None = None) -> FlatFil
     code = _table_code(layout, first, table_code)
     known: dict = {}  # a file repeats few periods and attributes many times: one object each
     rows = [_flat_row(record, layout, known) for record in data_rows]
-    stand, copyright_line, notes = _read_footer(footer) if footer else (None, None, "")
+    stand, copyright_line, notes = read_footer(footer) if footer else (None, None, "")
     return FlatFile(
         generation=layout.generation,
         table_code=code,
@@ -385,7 +385,7 @@ class _Layout:
     long_value: tuple[int, int, int, int] | None  # GENESIS 5: (value, unit, variable code, variable label)
 
 
-def _read_header(header: _Record) -> _Layout:
+def _read_header(header: Record) -> _Layout:
     names = [cell.strip() for cell in header.cells]
     line = header.line
     joined = ";".join(names)
@@ -542,7 +542,7 @@ def _split_value_column(name: str) -> tuple[str, str, str] | None:
     return parts[0], label, parts[-1]
 
 
-def _table_code(layout: _Layout, first: _Record, given: str | None) -> str:
+def _table_code(layout: _Layout, first: Record, given: str | None) -> str:
     if given:
         return given
     column = layout.table_code_col if layout.table_code_col is not None else layout.statistic_col
@@ -569,16 +569,16 @@ def _table_code(layout: _Layout, first: _Record, given: str | None) -> str:
 # Rows
 
 
-def _is_blank(record: _Record) -> bool:
+def _is_blank(record: Record) -> bool:
     return not any(cell.strip() for cell in record.cells)
 
 
-def _is_footer_start(record: _Record) -> bool:
+def _is_footer_start(record: Record) -> bool:
     first = record.cells[0].strip() if record.cells else ""
     return first.startswith("___")
 
 
-def _check_row_widths(rows: list[_Record], width: int, *, runs_to_eof: bool, text: str) -> None:
+def _check_row_widths(rows: list[Record], width: int, *, runs_to_eof: bool, text: str) -> None:
     """Every data line must have as many fields as the header; a short last line means the file was cut off."""
     for position, row in enumerate(rows):
         if len(row.cells) == width:
@@ -606,7 +606,7 @@ def _check_row_widths(rows: list[_Record], width: int, *, runs_to_eof: bool, tex
         )
 
 
-def _flat_row(record: _Record, layout: _Layout, known: dict) -> FlatRow:
+def _flat_row(record: Record, layout: _Layout, known: dict) -> FlatRow:
     cells = record.cells
     time = cells[layout.time_col].strip()
     if not time:
@@ -657,7 +657,7 @@ def _region(variable: FlatVariable, line: int) -> tuple[str, str]:
         if variable.code in ("DLAND", "DINSG"):
             return "DG", "Deutschland"  # the sum of the Länder
         return "", label  # 'Insgesamt' over the database's scope: left to the caller
-    if not _REGION_CODE.match(code) or code.startswith("JH"):
+    if not REGION_CODE.match(code) or code.startswith("JH"):
         raise ReaderError(
             f"Zeile {line}, Spalte {variable.column}: »{code}« ist kein gültiger Regionalschlüssel für das Merkmal "
             f"{variable.code} (erwartet z. B. »DG«, »05«, »051«, »05966« oder »05966004«; eine fehlende führende "
@@ -675,8 +675,8 @@ def _value_with_quality(value: FlatValue, line: int) -> tuple[float | None, str 
     quality_symbol = quality in _QUALITY_NO_VALUE or quality in _QUALITY_ANNOTATIONS or quality == "-"
     if not raw.strip() and quality_symbol and quality not in _QUALITY_ANNOTATIONS:
         # The symbol stands only in the quality column: it replaces the value.
-        return _parse_value(quality, line, col)
-    number, flag = _parse_value(raw, line, col)
+        return parse_value(quality, line, col)
+    number, flag = parse_value(raw, line, col)
     if not quality_symbol or flag is not None:
         return number, flag  # no symbol in the quality column, or the value cell carries its own symbol
     if quality in _QUALITY_ANNOTATIONS:

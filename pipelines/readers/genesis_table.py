@@ -24,7 +24,11 @@ from datetime import datetime
 
 from pipelines.readers.errors import ReaderError
 
-__all__ = ["GenesisCell", "GenesisTable", "is_genesis_table", "read_genesis_table"]
+__all__ = [
+    "GenesisCell", "GenesisTable", "is_genesis_table", "read_genesis_table",
+    # the parsing that the flat-file and the BA readers share, so that all formats decode, split and read values alike
+    "REGION_CODE", "Record", "decode_text", "parse_records", "parse_value", "read_footer", "region_level",
+]
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ _DOWNLOAD_AGAIN = "Bitte die Tabelle erneut als CSV herunterladen."
 
 # Region codes as the GENESIS portals write them. 4-digit codes are deliberately absent: a column of 4-digit
 # values is a year column. 9/10/12 digits are Gemeindeverbände / ARS and get level 'Sonstige'.
-_REGION_CODE = re.compile(r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{10}|\d{12}|JH\d+)$")
+REGION_CODE = re.compile(r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{10}|\d{12}|JH\d+)$")
 
 # Time values: Stichtag '31.12.2018', year '2023', school year '2023/24' (or '2023/2024').
 _PERIOD = re.compile(r"^(?:\d{2}\.\d{2}\.\d{4}|\d{4}|\d{4}/\d{2}|\d{4}/\d{4})$")
@@ -128,8 +132,8 @@ def read_genesis_table(data: bytes) -> GenesisTable:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN}", "file is empty or whitespace only")
 
-    text, encoding = _decode(data)
-    records = _parse_records(text)
+    text, encoding = decode_text(data)
+    records = parse_records(text)
     index = _skip_blank(records, 0)
     if index >= len(records):  # only whitespace such as a non-breaking space
         raise ReaderError(f"Die Datei ist leer. {_DOWNLOAD_AGAIN}", "file contains only whitespace after decoding")
@@ -166,10 +170,10 @@ def read_genesis_table(data: bytes) -> GenesisTable:
             row_cells[col].strip() for col in range(dim_count) if col not in (time_col, region_col, region_col + 1)
         )
         row_period = row_cells[time_col].strip() if time_col is not None else row_periods.get(row.line)
-        level = _level(region_code)
+        level = region_level(region_code)
         for col, (measure, unit, header_period, levels) in columns.items():
             raw = row_cells[col]
-            value, flag = _parse_value(raw, row.line, col + 1)
+            value, flag = parse_value(raw, row.line, col + 1)
             cells.append(
                 GenesisCell(
                     period=row_period if row_period is not None else header_period,
@@ -189,7 +193,7 @@ def read_genesis_table(data: bytes) -> GenesisTable:
                 )
             )
 
-    stand, copyright_line, notes = _read_footer(records[index:])
+    stand, copyright_line, notes = read_footer(records[index:])
     return GenesisTable(
         table_code=table_code,
         title=" ".join(title_parts),
@@ -207,12 +211,12 @@ def read_genesis_table(data: bytes) -> GenesisTable:
 
 
 @dataclass(frozen=True)
-class _Record:
+class Record:
     line: int  # first physical line of the record (a quoted cell may span several lines)
     cells: list[str]
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
     """UTF-8 (BOM optional) if it decodes strictly, else cp1252, else latin-1 (which never fails).
 
     Line ends are normalised to LF so that line numbers count CRLF, LF and lone CR alike.
@@ -227,7 +231,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
-def _parse_records(text: str) -> list[_Record]:
+def parse_records(text: str) -> list[Record]:
     """Parse the whole text with the csv module, remembering the physical start line of each record."""
     # Split on '\n' only (str.splitlines would also split on \x0b, \x1c, \x85 ... which latin-1 text may hold).
     lines = [line + "\n" for line in text.split("\n")]
@@ -237,7 +241,7 @@ def _parse_records(text: str) -> list[_Record]:
         lines[-1] = lines[-1][:-1]
     # strict=True: a quote left open at the end of the file is an error, not a silently shortened cell.
     reader = csv.reader(lines, delimiter=";", quotechar='"', doublequote=True, strict=True)
-    records: list[_Record] = []
+    records: list[Record] = []
     previous_end = 0
     while True:
         try:
@@ -259,16 +263,16 @@ def _parse_records(text: str) -> list[_Record]:
                 f"csv error in line {reader.line_num}: {error}",
                 line=reader.line_num,
             ) from None
-        records.append(_Record(line=previous_end + 1, cells=cells))
+        records.append(Record(line=previous_end + 1, cells=cells))
         previous_end = reader.line_num
     return records
 
 
-def _is_blank(record: _Record) -> bool:
+def _is_blank(record: Record) -> bool:
     return not any(cell.strip() for cell in record.cells)
 
 
-def _skip_blank(records: list[_Record], index: int) -> int:
+def _skip_blank(records: list[Record], index: int) -> int:
     while index < len(records) and _is_blank(records[index]):
         index += 1
     return index
@@ -283,7 +287,7 @@ def _leading_empty(cells: list[str]) -> int:
     return count
 
 
-def _is_footer_start(record: _Record) -> bool:
+def _is_footer_start(record: Record) -> bool:
     first = record.cells[0].strip() if record.cells else ""
     return (
         first.startswith("___")
@@ -297,7 +301,7 @@ def _is_footer_start(record: _Record) -> bool:
 # Sections of the file
 
 
-def _table_code(record: _Record) -> str:
+def _table_code(record: Record) -> str:
     first = record.cells[0].strip() if record.cells else ""
     for prefix in _TABLE_PREFIXES:
         if first.startswith(prefix):
@@ -320,7 +324,7 @@ def _table_code(record: _Record) -> str:
     )
 
 
-def _read_title(records: list[_Record], index: int) -> tuple[list[str], int]:
+def _read_title(records: list[Record], index: int) -> tuple[list[str], int]:
     """Title lines: only the first cell is filled. They end at the first row starting with an empty cell."""
     parts: list[str] = []
     while True:
@@ -340,9 +344,9 @@ def _read_title(records: list[_Record], index: int) -> tuple[list[str], int]:
         index += 1
 
 
-def _read_header_rows(records: list[_Record], index: int) -> tuple[list[_Record], int]:
+def _read_header_rows(records: list[Record], index: int) -> tuple[list[Record], int]:
     """Column-header rows: all rows from here whose first cell is empty, up to the first data row."""
-    rows: list[_Record] = []
+    rows: list[Record] = []
     while True:
         index = _skip_blank(records, index)
         if index >= len(records) or records[index].cells[0].strip():
@@ -360,9 +364,9 @@ def _read_header_rows(records: list[_Record], index: int) -> tuple[list[_Record]
     return rows, index
 
 
-def _read_data_rows(records: list[_Record], index: int, last_header: _Record) -> tuple[list[_Record], int]:
+def _read_data_rows(records: list[Record], index: int, last_header: Record) -> tuple[list[Record], int]:
     """Data rows run from the first row after the headers to a blank row, the '___' line or the footer."""
-    rows: list[_Record] = []
+    rows: list[Record] = []
     while index < len(records) and not _is_blank(records[index]) and not _is_footer_start(records[index]):
         rows.append(records[index])
         index += 1
@@ -377,12 +381,12 @@ def _read_data_rows(records: list[_Record], index: int, last_header: _Record) ->
     return rows, index
 
 
-def _take_period_lines(rows: list[_Record], dim_count: int) -> tuple[list[_Record], dict[int, str]]:
+def _take_period_lines(rows: list[Record], dim_count: int) -> tuple[list[Record], dict[int, str]]:
     """Some downloads put the time on a line of its own above its rows ('2023;;;;', then the rows of 2023 without a
     time column, then '2024;;;;' ...). Returns the data rows without those lines and the period of each row below
     one (by line). Rows before the first such line keep no period of their own."""
     periods: dict[int, str] = {}
-    kept: list[_Record] = []
+    kept: list[Record] = []
     current: str | None = None
     for row in rows:
         first = row.cells[0].strip() if row.cells else ""
@@ -402,7 +406,7 @@ def _take_period_lines(rows: list[_Record], dim_count: int) -> tuple[list[_Recor
     return kept, periods
 
 
-def _check_row_widths(rows: list[_Record], width: int, records: list[_Record], end: int, text: str) -> None:
+def _check_row_widths(rows: list[Record], width: int, records: list[Record], end: int, text: str) -> None:
     """Every data row must have as many cells as the header; a short last row means the file was cut off."""
     data_runs_to_eof = end >= len(records)
     for position, row in enumerate(rows):
@@ -434,7 +438,7 @@ def _check_row_widths(rows: list[_Record], width: int, records: list[_Record], e
         )
 
 
-def _find_row_dimension_columns(rows: list[_Record], dim_count: int) -> tuple[int | None, int]:
+def _find_row_dimension_columns(rows: list[Record], dim_count: int) -> tuple[int | None, int]:
     """Return (time column or None, region-code column) among the row-dimension columns.
 
     The region-code column is the first one (with a label column after it) whose every value looks like a
@@ -443,7 +447,7 @@ def _find_row_dimension_columns(rows: list[_Record], dim_count: int) -> tuple[in
     best_col, best_hits = None, 0
     for col in range(dim_count - 1):  # the region label must follow the code
         values = [row.cells[col].strip() for row in rows]
-        hits = sum(1 for value in values if _REGION_CODE.match(value))
+        hits = sum(1 for value in values if REGION_CODE.match(value))
         if hits == len(values):
             time_col = next(
                 (c for c in range(col) if all(_PERIOD.match(row.cells[c].strip()) for row in rows)),
@@ -455,7 +459,7 @@ def _find_row_dimension_columns(rows: list[_Record], dim_count: int) -> tuple[in
 
     if best_col is not None and best_hits * 2 >= len(rows):
         # Mostly region codes: point at the first cell that is not one.
-        bad = next(row for row in rows if not _REGION_CODE.match(row.cells[best_col].strip()))
+        bad = next(row for row in rows if not REGION_CODE.match(row.cells[best_col].strip()))
         value = bad.cells[best_col]
         raise ReaderError(
             f"Zeile {bad.line}, Spalte {best_col + 1}: »{value}« ist kein gültiger Regionalschlüssel "
@@ -489,13 +493,13 @@ def _title_variable(title_parts: list[str]) -> tuple[str, str | None] | None:
 
 
 def _describe_value_columns(
-    header_rows: list[_Record], dim_count: int, width: int, title_variable: tuple[str, str | None] | None
+    header_rows: list[Record], dim_count: int, width: int, title_variable: tuple[str, str | None] | None
 ) -> dict[int, _ColumnInfo]:
     """For each value column (0-based index): (measure, unit, period from time header rows or '', header levels).
 
     Without a unit row the unit is the one the title names ('Bevölkerungsstand (Anzahl)'), if it names one."""
 
-    def value_cells(row: _Record) -> list[str]:
+    def value_cells(row: Record) -> list[str]:
         cells = [cell.strip() for cell in row.cells[dim_count:width]]
         return cells + [""] * (width - dim_count - len(cells))  # a short header row counts as empty cells
 
@@ -534,7 +538,7 @@ def _is_unit(cell: str) -> bool:
     return cell in _UNITS or bool(_UNIT_PATTERN.match(cell))
 
 
-def _read_footer(records: list[_Record]) -> tuple[datetime | None, str | None, str]:
+def read_footer(records: list[Record]) -> tuple[datetime | None, str | None, str]:
     """Footer after the data: '___' line, note block, copyright block, 'Stand: dd.mm.yyyy / hh:mm:ss'."""
     stand: datetime | None = None
     copyright_line: str | None = None
@@ -580,7 +584,7 @@ def _parse_stand(text: str, line: int) -> datetime:
 # Cells
 
 
-def _level(code: str) -> str:
+def region_level(code: str) -> str:
     if code == "DG":
         return "Deutschland"
     if code.startswith("JH"):
@@ -605,7 +609,7 @@ def _parse_symbol_or_number(text: str) -> tuple[float | None, str | None] | None
     return None
 
 
-def _parse_value(raw: str, line: int, column: int) -> tuple[float | None, str | None]:
+def parse_value(raw: str, line: int, column: int) -> tuple[float | None, str | None]:
     text = raw.strip()
     parsed = _parse_symbol_or_number(text)
     if parsed is not None:
