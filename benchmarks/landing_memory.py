@@ -35,7 +35,7 @@ print(json.dumps({"loaded": report.loaded, "rejected": report.rejected, "rows": 
 
 def _genesis_table(lines: int) -> bytes:
     """A demo GENESIS table (12411-15i, Gemeinden) with its data rows repeated to `lines` lines."""
-    from pipelines.demo.generator import generate_demo
+    from pipelines.demo.families import generate_demo
 
     with tempfile.TemporaryDirectory() as folder:
         [path] = [p for p in generate_demo(Path(folder)) if p.name == "demo_12411-15i_2020.csv"]

@@ -58,7 +58,7 @@ def run_pipeline(env: dict[str, str], data_dir: Path) -> tuple[float, float, lis
 
 
 def scenarios(scale: int, root: Path) -> list[Measurement]:
-    from pipelines.demo.generator import generate_demo
+    from pipelines.demo.families import generate_demo
 
     env = {**os.environ, "IM_SOURCES_DIR": str(root / "sources"), "IM_DATA_DIR": str(root / "data"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}

@@ -15,7 +15,6 @@ import pandas as pd
 
 from pipelines.catalogue import SourceSpec, source_catalogue
 from pipelines.catalogue.recognition import Description, Recognised, recognise
-from pipelines.demo.generator import DEMO_MARKER
 from pipelines.readers.ba import BaTable, is_ba_csv, is_ba_excel, read_ba_csv, read_ba_excel
 from pipelines.readers.errors import ReaderError, reject_html
 from pipelines.readers.genesis_flat import (
@@ -34,6 +33,11 @@ from pipelines.readers.kreis_templates import (
     workbook_properties,
 )
 from pipelines.templates.spec import SheetSpec, template_specs
+
+# The pipeline knows demo data by this text: the demo generator writes it into every file it makes (the GENESIS
+# tables' notes and copyright line, the BA Excel title and notes, the Kreis templates' file properties and name
+# columns); such files are marked is_synthetic all the way to the dashboard.
+DEMO_MARKER = "Demodaten (synthetisch)"
 
 GENESIS_CELLS = "genesis_table_cells"
 BA_CELLS = "ba_cells"

@@ -136,7 +136,7 @@ def demo_extract_files(folder: Path) -> list[Path]:
 
 
 def build_demo_extracts(folder: Path) -> None:
-    from pipelines.demo.generator import generate_demo
+    from pipelines.demo.families import generate_demo
 
     generate_demo(folder)
 
@@ -322,7 +322,7 @@ def full_page_screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -333,7 +333,7 @@ def start_dashboard(environment: dict[str, str], log_path: Path, *, port: int | 
     """A Streamlit server of the dashboard with the given environment, on `port` (default: a free one) and with
     more command-line options if given; its log goes to a file (a pipe nobody reads would block the server once it
     is full). Returns the process and the URL."""
-    port = port or _free_port()
+    port = port or free_port()
     env = {**environment, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with log_path.open("wb") as log:  # the server holds its own handle
         process = subprocess.Popen(

@@ -26,9 +26,10 @@ import pytest
 from pipelines.catalogue import source_catalogue
 from pipelines.demo import kitas, labour, naturalisations, population_nationality, schools
 from pipelines.demo.context import unit_foreign_share
-from pipelines.demo.families import BA_EXCEL, GENESIS_TABLES, KREIS_TEMPLATES, STACKED_TABLES, demo_file_name, \
-    write_families
-from pipelines.demo.generator import DEFAULT_SEED, DEMO_MARKER, _round5, exact_foreigners, generate_demo, population
+from pipelines.demo.families import (
+    BA_EXCEL, GENESIS_TABLES, KREIS_TEMPLATES, STACKED_TABLES, demo_file_name, generate_demo, write_families,
+)
+from pipelines.demo.generator import DEFAULT_SEED, DEMO_MARKER, exact_foreigners, population, round_to_5
 from pipelines.demo.geography import jugendaemter, ldb_gemeinde_rows
 from pipelines.demo.ki_reports import KI_IDS, ki_area
 from pipelines.extracts import GENESIS_CELLS, parse_extract
@@ -257,7 +258,7 @@ def test_school_table_equals_the_model_with_nrw_rounding_from_2019(demo_dir):
                 assert cell.value == value, (year, region, art, measure)
                 not_multiple_of_5 += cell.value % 5 != 0
             else:
-                assert cell.value % 5 == 0 and abs(cell.value - value) <= 2 and cell.value == _round5(value)
+                assert cell.value % 5 == 0 and abs(cell.value - value) <= 2 and cell.value == round_to_5(value)
             assert (cell.flag == "-") == (cell.value == 0)
         regions = 1 + 5 + 53 + 1
         assert compared + locked == regions * len(schools.TABLE_SCHULARTEN) * len(SCHOOL_MEASURES)
@@ -311,7 +312,7 @@ def test_school_extract_sums_equal_the_published_table(demo_dir, year):
             if year < ROUNDED_FROM:
                 assert cell.value == value, (region, art, measure)
             else:
-                assert cell.value == _round5(value) and abs(cell.value - value) <= 2, (region, art, measure)
+                assert cell.value == round_to_5(value) and abs(cell.value - value) <= 2, (region, art, measure)
             checked += 1
     assert checked > 53 * 6
     # Kreise without any school of a Schulart publish '-' and have no rows in the extract
@@ -341,13 +342,13 @@ def test_leavers_in_the_extract_equal_the_published_table(demo_dir):
             for i, key in enumerate(keys):
                 cell = cells[(kreis, (), measure_of.get(key, key))]
                 assert exact[kreis][key][0] == sums[kreis][i]
-                expected = sums[kreis][i] if year < ROUNDED_FROM else _round5(sums[kreis][i])
+                expected = sums[kreis][i] if year < ROUNDED_FROM else round_to_5(sums[kreis][i])
                 assert cell.value == expected, (year, kreis, key)
             total = cells[(kreis, (), "insgesamt")]
             assert abs(total.value - sum(sums[kreis])) <= (0 if year < ROUNDED_FROM else 2)
             part, msa = (exact[kreis][k][0] for k in ("fhr_schulischer_teil", "mittlerer_abschluss"))
             assert 0 < part < msa
-            assert cells[(kreis, (), "fhr_schulischer_teil")].value == (part if year < ROUNDED_FROM else _round5(part))
+            assert cells[(kreis, (), "fhr_schulischer_teil")].value == (part if year < ROUNDED_FROM else round_to_5(part))
         nrw = cells[("05", (), "insgesamt")].value
         assert 150_000 < nrw < 260_000
         fhr, part = (exact["05"][k][0] for k in ("fhr", "fhr_schulischer_teil"))
@@ -859,7 +860,7 @@ def test_scale_multiplies_schools_and_kitas_and_keeps_the_tables_consistent(demo
     n_schools = sum(two[("05966", (s.label,), "schulen")].value for s in schools.SCHULARTEN)
     assert len({r["schulnummer"] for r in rows}) == len(rows) == n_schools
     vorschul = schools.published_school_values(SEED, 2023, 2)[("05966", schools.VORSCHULBEREICH)][1]
-    assert _round5(sum(r["schueler_insgesamt"] for r in rows) + vorschul) == \
+    assert round_to_5(sum(r["schueler_insgesamt"] for r in rows) + vorschul) == \
         two[("05966", ("Insgesamt",), "schueler_insgesamt")].value
     kita_one = read_template((demo_dir / "demo_jugendamt_kitas_05966_2023.csv").read_bytes()).sheets["kitas"]
     kita_two = read_template((tmp_path / "demo_jugendamt_kitas_05966_2023.csv").read_bytes()).sheets["kitas"]

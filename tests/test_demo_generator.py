@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo.generator import CITIZENSHIPS, DEMO_MARKER, exact_foreigners, generate_demo, population
+from pipelines.demo.families import generate_demo
+from pipelines.demo.generator import CITIZENSHIPS, DEMO_MARKER, exact_foreigners, population
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEED_CSV = PROJECT_ROOT / "dbt_project" / "seeds" / "nrw_districts.csv"

@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipelines.demo.generator import DEFAULT_SEED, DEFAULT_YEARS, generate_demo
+from pipelines.demo.families import generate_demo
+from pipelines.demo.generator import DEFAULT_SEED, DEFAULT_YEARS
 
 
 def _years(text: str) -> range:

@@ -14,15 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.demo.generator import (
-    _AACHEN_REST,
     AACHEN_KREIS,
+    AACHEN_REST,
     CITIZENSHIPS,
-    _alloc_units,
-    _foreigners_year,
-    _geo,
-    _population_year,
-    _rng,
-    _unit_pop,
+    alloc_units,
+    foreigners_year,
+    nrw_geography,
+    population_year,
+    seeded_rng,
+    unit_population,
 )
 from pipelines.demo.geography import alloc_unit_of
 
@@ -35,25 +35,25 @@ _SOCIAL_CSV = Path(__file__).resolve().parent / "profile_social.csv"
 def unit_foreign_share(seed: int, year: int) -> dict[str, float]:
     """Foreigners (AZR, exact) / population on 31.12. of year per model unit (Kreise, Stadt Aachen, rest of the
     StädteRegion Aachen)."""
-    foreigners = _foreigners_year(seed, year)
-    pop = _population_year(seed, year)
+    foreigners = foreigners_year(seed, year)
+    pop = population_year(seed, year)
     codes = [c[0] for c in CITIZENSHIPS]
     out: dict[str, float] = {}
-    for u in _alloc_units():
+    for u in alloc_units():
         total = sum(sum(foreigners[(u, c)]) for c in codes)
-        out[u] = total / _unit_pop(pop, u)
+        out[u] = total / unit_population(pop, u)
     return out
 
 
 @lru_cache(maxsize=1)
 def _gemeinde_affinity(seed: int) -> dict[str, float]:
     """Fixed factor per Gemeinde: larger towns of a unit have a higher foreign share than its villages."""
-    geo = _geo()
-    pop = _population_year(seed, 2018)
+    geo = nrw_geography()
+    pop = population_year(seed, 2018)
     out: dict[str, float] = {}
     for k in geo.kreise:
         for g in geo.gemeinden_of[k]:
-            noise = math.exp(_rng(seed, "gaff", g).gauss(0.0, 0.12))
+            noise = math.exp(seeded_rng(seed, "gaff", g).gauss(0.0, 0.12))
             out[g] = (pop[g] / 30_000) ** 0.18 * noise
     return out
 
@@ -62,8 +62,8 @@ def _gemeinde_affinity(seed: int) -> dict[str, float]:
 def gemeinde_foreign_share(seed: int, year: int) -> dict[str, float]:
     """Foreign population share per Gemeinde, consistent with its unit: the population-weighted mean over the
     Gemeinden of a unit equals the unit's share."""
-    geo = _geo()
-    pop = _population_year(seed, year)
+    geo = nrw_geography()
+    pop = population_year(seed, year)
     unit_share = unit_foreign_share(seed, year)
     aff = _gemeinde_affinity(seed)
     members: dict[str, list[str]] = {}
@@ -87,10 +87,10 @@ def social_profile() -> dict[str, dict[str, float]]:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     out = {}
     for r in rows:
-        unit = _AACHEN_REST if r["ags"] == AACHEN_KREIS else r["ags"]
+        unit = AACHEN_REST if r["ags"] == AACHEN_KREIS else r["ags"]
         out[unit] = {"unemployment": float(r["unemployment_2019_pct"]),
                      "mindestsicherung": float(r["mindestsicherung_2019_pct"])}
-    missing = set(_alloc_units()) - set(out)
+    missing = set(alloc_units()) - set(out)
     if missing:
         raise ValueError(f"profile_social.csv lacks {sorted(missing)}")
     return out
@@ -98,5 +98,5 @@ def social_profile() -> dict[str, dict[str, float]]:
 
 def unit_of_profile_row(ags: str) -> str:
     """Model unit of a profile / KI code: 05334 means the StädteRegion without the city."""
-    return _AACHEN_REST if ags == AACHEN_KREIS else ags
+    return AACHEN_REST if ags == AACHEN_KREIS else ags
 

@@ -1,4 +1,4 @@
-"""Which files generate_demo writes, in which order.
+"""Which files the demo consists of, in which order, and ``generate_demo``, which writes them.
 
 File names (year = Stichtag year, Schuljahr start t of t/t+1, or Berichtsjahr; first-last = the years of a file that
 stacks several years, as the real download of a year range does):
@@ -27,9 +27,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.demo.generator import _geo
+from pipelines.demo import kitas, kreis_extracts, labour, naturalisations, population_nationality, population_tables, schools
+from pipelines.demo.generator import DEFAULT_SEED, DEFAULT_YEARS, nrw_geography
+from pipelines.demo.ki_reports import KI_IDS
 
-__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "STACKED_TABLES", "demo_file_name",
+__all__ = ["BA_EXCEL", "GENESIS_TABLES", "KREIS_TEMPLATES", "STACKED_TABLES", "demo_file_name", "generate_demo",
            "write_families"]
 
 # GENESIS tables (writers in _genesis_writers), the BA Excel table and the Kreis templates
@@ -42,8 +44,6 @@ KREIS_TEMPLATES = ("schulamt_schulen", "jugendamt_kitas", "ki_jahresbericht")
 
 def _genesis_writers() -> dict[str, Callable[..., Path]]:
     """table -> writer(seed, years or year, path, scale)"""
-    from pipelines.demo import kitas, labour, naturalisations, population_nationality, population_tables, schools
-
     return {
         "12411-15i": lambda seed, year, path, scale: population_tables.table_12411_15i(seed, year, path),
         "12411-01-01-4": lambda seed, year, path, scale: population_tables.table_12411_01_01_4(seed, year, path),
@@ -66,9 +66,6 @@ def demo_file_name(table: str, years: range) -> str:
 
 def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) -> list[Path]:
     """Write every demo file for the years into out_dir; return the paths (table by table, year by year)."""
-    from pipelines.demo import kreis_extracts, labour
-    from pipelines.demo.ki_reports import KI_IDS
-
     if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
         raise ValueError(f"scale must be a positive integer, got {scale!r}")
     written: list[Path] = []
@@ -82,7 +79,7 @@ def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) ->
         path = out_dir / f"demo_{BA_EXCEL}_{year}.xlsx"
         path.write_bytes(labour.ba_sgb2_workbook(seed, year))
         written.append(path)
-    kreise = _geo().kreise
+    kreise = nrw_geography().kreise
     for year in years:
         for kreis in kreise:
             written.append(kreis_extracts.write_school_extract(
@@ -96,3 +93,14 @@ def write_families(out_dir: Path, *, seed: int, years: range, scale: int = 1) ->
             written.append(kreis_extracts.write_ki_report(
                 seed, year, ki, out_dir / f"demo_ki_jahresbericht_{ki}_{year}.xlsx", scale))
     return written
+
+
+def generate_demo(out_dir: Path, *, seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS, scale: int = 1) -> list[Path]:
+    """Write the synthetic demo extracts into out_dir (file names: the module docstring); return the paths.
+
+    ``scale``: multiplies the number of schools and KiTas per Gemeinde (for benchmarks); the published tables keep
+    their pupil and child totals (only the number of schools in 21111-01-03-4 grows) and stay consistent with the
+    extracts."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return write_families(out_dir, seed=seed, years=years, scale=scale)

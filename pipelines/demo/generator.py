@@ -1,11 +1,12 @@
 """Deterministic generator of SYNTHETIC demo extracts in the byte layout of the real sources: the models of
-population and foreigners that every demo family builds on, and :func:`generate_demo`.
+population and foreigners that every demo family builds on (``generate_demo`` in :mod:`pipelines.demo.families`
+writes the files).
 
 The files let the product be demonstrated without real data. Every value is invented; every file carries
 :data:`DEMO_MARKER`, by which the pipeline recognises demo data: the GENESIS tables in the note block and the
 copyright line of their footer, the BA Excel table in a title row and the notes below the table, the Kreis templates
 in the file properties (Excel) and in the name column of every row (``schulname``, ``einrichtung_name``). Which
-files are written: :mod:`pipelines.demo.families`; the GENESIS layouts: :mod:`pipelines.demo.genesis_layout`.
+files are written, and the entry point ``generate_demo``: :mod:`pipelines.demo.families`; the GENESIS layouts: :mod:`pipelines.demo.genesis_layout`.
 
 Model (all randomness from ``random.Random`` seeded with strings derived from the seed, the unit and the
 year, so a year's values do not depend on which other years are generated):
@@ -27,7 +28,7 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
-DEMO_MARKER = "Demodaten (synthetisch)"  # appears in every generated file (see the module docstring)
+from pipelines.extracts import DEMO_MARKER  # written into every generated file (see the module docstring)
 
 DEFAULT_SEED = 20241231
 DEFAULT_YEARS = range(2012, 2025)
@@ -42,7 +43,7 @@ AACHEN_KREIS = "05334"
 AACHEN_CITY = "05334002"
 DISSOLVED_CITY = "05313"  # Aachen, krfr. Stadt (until 20.10.2009)
 DISSOLVED_KREIS = "05354"  # Aachen, Kreis (until 20.10.2009)
-_AACHEN_REST = "05334R"  # internal allocation unit: StädteRegion Aachen without the city of Aachen
+AACHEN_REST = "05334R"  # internal allocation unit: StädteRegion Aachen without the city of Aachen
 ROUNDING_FROM_YEAR = 2016  # AZR tables: every cell rounded to a multiple of 5 from this Stichtag on
 
 # Approximate NRW population path (millions, 31.12.), a plausibility assumption, not official figures.
@@ -91,9 +92,9 @@ _ALPHA_SCALE = 1.25  # sharpens the regional contrast towards the profile's fore
 _UNI = {"05334002": 2.5, "05911": 1.8, "05314": 1.8, "05515": 1.8, "05315": 1.3, "05913": 1.5,
         "05774": 1.5, "05970": 1.5, "05711": 1.3}
 _CLUSTERS: dict[str, dict[str, float]] = {
-    "nl": {"05154": 8.0, "05554": 5.0, "05370": 4.0, _AACHEN_REST: 3.0, "05334002": 2.0, "05166": 3.0,
+    "nl": {"05154": 8.0, "05554": 5.0, "05370": 4.0, AACHEN_REST: 3.0, "05334002": 2.0, "05166": 3.0,
            "05566": 1.5, "05170": 1.5},
-    "be": {"05334002": 4.0, _AACHEN_REST: 4.0, "05370": 2.0, "05366": 2.0},
+    "be": {"05334002": 4.0, AACHEN_REST: 4.0, "05370": 2.0, "05366": 2.0},
     "seu": {"05112": 3.0, "05513": 3.0, "05913": 2.0, "05914": 2.5, "05916": 1.5, "05113": 1.3,
             "05754": 2.5, "05570": 1.5, "05566": 1.3},
     "jp": {"05111": 15.0, "05158": 3.0, "05162": 3.0},
@@ -131,23 +132,23 @@ class _Geo:
 
 
 @lru_cache(maxsize=1)
-def _geo() -> _Geo:
+def nrw_geography() -> _Geo:
     return _Geo()
 
 
 @lru_cache(maxsize=1)
-def _profile() -> dict[str, dict[str, str]]:
+def district_profiles() -> dict[str, dict[str, str]]:
     with _PROFILE_CSV.open(encoding="utf-8", newline="") as fh:
         lines = [ln for ln in fh if not ln.startswith("#")]
     return {r["ags"]: r for r in csv.DictReader(lines)}
 
 
-def _rng(seed: int, *parts: object) -> random.Random:
+def seeded_rng(seed: int, *parts: object) -> random.Random:
     """A private, reproducible generator for one purpose (string seeds are hashed with SHA-512)."""
     return random.Random("|".join([str(seed), *map(str, parts)]))
 
 
-def _interp(values: tuple[float, ...], year: int, keys: tuple[int, ...] = _KEY_YEARS) -> float:
+def interpolate(values: tuple[float, ...], year: int, keys: tuple[int, ...] = _KEY_YEARS) -> float:
     if year <= keys[0]:
         return float(values[0])
     if year >= keys[-1]:
@@ -160,10 +161,10 @@ def _interp(values: tuple[float, ...], year: int, keys: tuple[int, ...] = _KEY_Y
 
 def _nrw_pop(year: int) -> float:
     keys = tuple(sorted(_NRW_POP_M))
-    return _interp(tuple(_NRW_POP_M[k] for k in keys), year, keys) * 1e6
+    return interpolate(tuple(_NRW_POP_M[k] for k in keys), year, keys) * 1e6
 
 
-def _largest_remainder(total: int, weights: list[float]) -> list[int]:
+def largest_remainder(total: int, weights: list[float]) -> list[int]:
     """Integers proportional to weights that add up to total exactly."""
     s = sum(weights)
     raw = [total * w / s for w in weights]
@@ -179,22 +180,22 @@ def _largest_remainder(total: int, weights: list[float]) -> list[int]:
 # Population model
 # --------------------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=8)
-def _gemeinde_params(seed: int) -> dict[str, tuple[float, float, int]]:
+def gemeinde_params(seed: int) -> dict[str, tuple[float, float, int]]:
     """Per Gemeinde: (population weight, own trend per year, area in hundredths of qkm)."""
-    geo, prof = _geo(), _profile()
+    geo, prof = nrw_geography(), district_profiles()
     out: dict[str, tuple[float, float, int]] = {}
     for k in geo.kreise:
         gems = geo.gemeinden_of[k]
         p = prof[k]
         # the profile gives whole qkm; add seeded hundredths so areas look like cadastral figures
-        area_h = round(float(p["area_qkm"]) * 100) + _rng(seed, "karea", k).randint(-60, 60)
+        area_h = round(float(p["area_qkm"]) * 100) + seeded_rng(seed, "karea", k).randint(-60, 60)
         if len(gems) == 1:
             out[gems[0]] = (1.0, 0.0, area_h)
             continue
         main_name, main_share = p["main_gemeinde"], float(p["main_share"] or 0)
         raw: dict[str, float] = {}
         for g in gems:
-            r = _rng(seed, "gem", g)
+            r = seeded_rng(seed, "gem", g)
             raw[g] = math.exp(r.gauss(0.0, 0.5))
         main = [g for g in gems if geo.name(g) == main_name]
         others = [g for g in gems if g not in main]
@@ -209,38 +210,38 @@ def _gemeinde_params(seed: int) -> dict[str, tuple[float, float, int]]:
             weights[g] = main_share
         area_w = []
         for g in gems:
-            r = _rng(seed, "area", g)
+            r = seeded_rng(seed, "area", g)
             area_w.append(weights[g] ** 0.3 * math.exp(r.gauss(0.0, 0.35)))
         if AACHEN_CITY in gems:  # the city is comparatively small in area
             area_w[gems.index(AACHEN_CITY)] = 0.23 * sum(area_w)
-        areas = _largest_remainder(area_h, area_w)
+        areas = largest_remainder(area_h, area_w)
         for g, a in zip(gems, areas):
-            trend = _rng(seed, "gtrend", g).gauss(0.0, 0.003)
+            trend = seeded_rng(seed, "gtrend", g).gauss(0.0, 0.003)
             out[g] = (weights[g], trend, a)
     return out
 
 
 @lru_cache(maxsize=64)
-def _population_year(seed: int, year: int) -> dict[str, int]:
+def population_year(seed: int, year: int) -> dict[str, int]:
     """Exact integer population per Gemeinde, Kreis, RB and NRW for one Stichtag."""
-    geo, prof = _geo(), _profile()
-    gp = _gemeinde_params(seed)
+    geo, prof = nrw_geography(), district_profiles()
+    gp = gemeinde_params(seed)
     base: dict[str, float] = {}
     for k in geo.kreise:
         p = prof[k]
-        t = float(p["trend_pct_per_year"]) / 100 + _rng(seed, "ktrend", k).gauss(0.0, 0.0008)
+        t = float(p["trend_pct_per_year"]) / 100 + seeded_rng(seed, "ktrend", k).gauss(0.0, 0.0008)
         base[k] = float(p["pop_2018_k"]) * 1000 * (1 + t) ** (year - 2018)
     scale = _nrw_pop(year) / sum(base.values())
     pop: dict[str, int] = {}
     for k in geo.kreise:
-        target = round(base[k] * scale * (1 + _rng(seed, "kjit", k, year).gauss(0.0, 0.0004)))
+        target = round(base[k] * scale * (1 + seeded_rng(seed, "kjit", k, year).gauss(0.0, 0.0004)))
         gems = geo.gemeinden_of[k]
         w = []
         for g in gems:
             weight, trend, _ = gp[g]
-            jit = _rng(seed, "gjit", g, year).gauss(0.0, 0.0008)
+            jit = seeded_rng(seed, "gjit", g, year).gauss(0.0, 0.0008)
             w.append(weight * max(0.2, 1 + trend * (year - 2018) + jit))
-        for g, v in zip(gems, _largest_remainder(target, w)):
+        for g, v in zip(gems, largest_remainder(target, w)):
             pop[g] = v
         pop[k] = sum(pop[g] for g in gems)
     for rb in geo.rbs:
@@ -250,18 +251,18 @@ def _population_year(seed: int, year: int) -> dict[str, int]:
 
 
 def _male_share(seed: int, ags: str, year: int) -> float:
-    base = 0.4905 + _rng(seed, "male", ags).gauss(0.0, 0.004)
+    base = 0.4905 + seeded_rng(seed, "male", ags).gauss(0.0, 0.004)
     if ags == AACHEN_CITY:
         base += 0.025  # university city with many male students
     refugee = 0.002 if year >= 2015 else 0.0
-    return base + refugee + 0.0003 * (year - 2012) + _rng(seed, "malej", ags, year).gauss(0.0, 0.0005)
+    return base + refugee + 0.0003 * (year - 2012) + seeded_rng(seed, "malej", ags, year).gauss(0.0, 0.0005)
 
 
 @lru_cache(maxsize=64)
-def _population_sex_year(seed: int, year: int) -> dict[str, tuple[int, int, int]]:
+def population_sex_year(seed: int, year: int) -> dict[str, tuple[int, int, int]]:
     """(insgesamt, männlich, weiblich) for NRW, RB, Kreise and Stadt Aachen."""
-    geo = _geo()
-    pop = _population_year(seed, year)
+    geo = nrw_geography()
+    pop = population_year(seed, year)
     out: dict[str, tuple[int, int, int]] = {}
     for a in [*geo.kreise, AACHEN_CITY]:
         m = round(pop[a] * _male_share(seed, a, year))
@@ -277,16 +278,16 @@ def _population_sex_year(seed: int, year: int) -> dict[str, tuple[int, int, int]
 # --------------------------------------------------------------------------------------------------------------
 # Foreigners model (AZR)
 # --------------------------------------------------------------------------------------------------------------
-def _alloc_units() -> list[str]:
+def alloc_units() -> list[str]:
     """Kreise with the StädteRegion Aachen split into the city and the rest (allocation units)."""
     out: list[str] = []
-    for k in _geo().kreise:
-        out.extend([AACHEN_CITY, _AACHEN_REST] if k == AACHEN_KREIS else [k])
+    for k in nrw_geography().kreise:
+        out.extend([AACHEN_CITY, AACHEN_REST] if k == AACHEN_KREIS else [k])
     return out
 
 
-def _unit_pop(pop: dict[str, int], unit: str) -> int:
-    if unit == _AACHEN_REST:
+def unit_population(pop: dict[str, int], unit: str) -> int:
+    if unit == AACHEN_REST:
         return pop[AACHEN_KREIS] - pop[AACHEN_CITY]
     return pop[unit]
 
@@ -294,33 +295,33 @@ def _unit_pop(pop: dict[str, int], unit: str) -> int:
 @lru_cache(maxsize=8)
 def _affinities(seed: int) -> dict[tuple[str, str], float]:
     """Fixed weight factor per allocation unit x citizenship: share parameter ** alpha x cluster x noise."""
-    prof = _profile()
-    units = _alloc_units()
-    share = {u: float(prof[AACHEN_KREIS if u == _AACHEN_REST else u]["foreign_share_2024_pct"]) for u in units}
+    prof = district_profiles()
+    units = alloc_units()
+    share = {u: float(prof[AACHEN_KREIS if u == AACHEN_REST else u]["foreign_share_2024_pct"]) for u in units}
     mean_share = 17.0
     out: dict[tuple[str, str], float] = {}
     for code, _label, _cont, path, _male, alpha, tag in CITIZENSHIPS:
         sigma = 0.5 if path[-1] < 10 else 0.3
         cluster = _CLUSTERS.get(tag, {})
         for u in units:
-            noise = math.exp(_rng(seed, "aff", u, code).gauss(0.0, sigma))
+            noise = math.exp(seeded_rng(seed, "aff", u, code).gauss(0.0, sigma))
             out[(u, code)] = (share[u] / mean_share) ** (alpha * _ALPHA_SCALE) * cluster.get(u, 1.0) * noise
     return out
 
 
 @lru_cache(maxsize=64)
-def _foreigners_year(seed: int, year: int) -> dict[tuple[str, str], tuple[int, int]]:
+def foreigners_year(seed: int, year: int) -> dict[tuple[str, str], tuple[int, int]]:
     """Exact (männlich, weiblich) per allocation unit x citizenship code."""
-    pop = _population_year(seed, year)
+    pop = population_year(seed, year)
     aff = _affinities(seed)
-    units = _alloc_units()
+    units = alloc_units()
     out: dict[tuple[str, str], tuple[int, int]] = {}
     for code, _label, _cont, path, male, _alpha, _tag in CITIZENSHIPS:
-        nrw_total = _interp(path, year) * 1000 * _STOCK_SCALE
-        w = {u: _unit_pop(pop, u) * aff[(u, code)] for u in units}
+        nrw_total = interpolate(path, year) * 1000 * _STOCK_SCALE
+        w = {u: unit_population(pop, u) * aff[(u, code)] for u in units}
         sw = sum(w.values())
         for u in units:
-            r = _rng(seed, "azr", u, code, year)
+            r = seeded_rng(seed, "azr", u, code, year)
             expected = nrw_total * w[u] / sw * math.exp(r.gauss(0.0, 0.02))
             n = math.floor(expected + r.random())  # stochastic rounding: small cells are often 0, 1, 2 ...
             p = min(0.95, max(0.05, male + r.gauss(0.0, 0.02)))
@@ -330,14 +331,14 @@ def _foreigners_year(seed: int, year: int) -> dict[tuple[str, str], tuple[int, i
     return out
 
 
-def _azr_table(seed: int, year: int) -> dict[str, dict[str, tuple[int, int]]]:
+def azr_table(seed: int, year: int) -> dict[str, dict[str, tuple[int, int]]]:
     """Exact (männlich, weiblich) per region (NRW, RB, Kreise, Stadt Aachen) x code (countries and continents)."""
-    geo = _geo()
-    f = _foreigners_year(seed, year)
+    geo = nrw_geography()
+    f = foreigners_year(seed, year)
     codes = [c[0] for c in CITIZENSHIPS]
     table: dict[str, dict[str, tuple[int, int]]] = {}
     for k in [*geo.kreise, AACHEN_CITY]:
-        parts = [AACHEN_CITY, _AACHEN_REST] if k == AACHEN_KREIS else [k]
+        parts = [AACHEN_CITY, AACHEN_REST] if k == AACHEN_KREIS else [k]
         table[k] = {c: (sum(f[(u, c)][0] for u in parts), sum(f[(u, c)][1] for u in parts)) for c in codes}
     for rb in geo.rbs:
         table[rb] = {c: (sum(table[k][c][0] for k in geo.kreise_of_rb[rb]),
@@ -359,7 +360,7 @@ def population(seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS) -> dict[t
     kreisfreie Städte and all 396 Gemeinden (``05111000`` etc. = the kreisfreie Stadt)."""
     out: dict[tuple[str, int], int] = {}
     for y in years:
-        for ags, v in _population_year(seed, y).items():
+        for ags, v in population_year(seed, y).items():
             out[(ags, y)] = v
     return out
 
@@ -370,11 +371,11 @@ def exact_foreigners(seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS, *,
 
     Keys are the 53 Kreise / kreisfreie Städte; with ``include_aachen_city`` also ``05334002`` (Stadt Aachen,
     part of ``05334``, so do not add it to the Kreise)."""
-    geo = _geo()
+    geo = nrw_geography()
     regions = [*geo.kreise, AACHEN_CITY] if include_aachen_city else geo.kreise
     out: dict[tuple[str, int], int] = {}
     for y in years:
-        t = _azr_table(seed, y)
+        t = azr_table(seed, y)
         for k in regions:
             out[(k, y)] = sum(t[k][cont][0] + t[k][cont][1] for cont, _ in CONTINENTS)
     return out
@@ -383,11 +384,11 @@ def exact_foreigners(seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS, *,
 # --------------------------------------------------------------------------------------------------------------
 # Formatting
 # --------------------------------------------------------------------------------------------------------------
-def _fmt_int(v: int) -> str:
+def fmt_int(v: int) -> str:
     return "-" if v == 0 else str(v)
 
 
-def _round5(v: int) -> int:
+def round_to_5(v: int) -> int:
     return (v + 2) // 5 * 5
 
 
@@ -395,23 +396,8 @@ def _round5(v: int) -> int:
  
 def dg_population(seed: int, year: int) -> tuple[int, int]:
     """(insgesamt, männlich) of the plausibility row Deutschland in the Regionaldatenbank population tables."""
-    nrw_total = _population_sex_year(seed, year)[NRW][0]
-    ratio = _interp(tuple(_DG_RATIO.values()), year, tuple(_DG_RATIO))
-    r = _rng(seed, "dg", year)
+    nrw_total = population_sex_year(seed, year)[NRW][0]
+    ratio = interpolate(tuple(_DG_RATIO.values()), year, tuple(_DG_RATIO))
+    r = seeded_rng(seed, "dg", year)
     dg = round(nrw_total * ratio * (1 + r.gauss(0.0, 0.0005)))
     return dg, round(dg * (0.4935 + 0.0001 * (year - 2012)))
-
-
-def generate_demo(out_dir: Path, *, seed: int = DEFAULT_SEED, years: range = DEFAULT_YEARS, scale: int = 1) -> list[Path]:
-    """Write the synthetic demo extracts into out_dir (file names: pipelines/demo/families.py); return the paths.
-
-    ``scale``: multiplies the number of schools and KiTas per Gemeinde (for benchmarks); the published tables keep
-    their pupil and child totals (only the number of schools in 21111-01-03-4 grows) and stay consistent with the
-    extracts."""
-    # The table writers build on the models of this module, hence the import here and not at the top (it would be
-    # circular).
-    from pipelines.demo.families import write_families
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return write_families(out_dir, seed=seed, years=years, scale=scale)

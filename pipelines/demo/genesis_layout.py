@@ -19,7 +19,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.demo.generator import DEMO_MARKER, _fmt_int, _rng, _round5
+from pipelines.demo.generator import DEMO_MARKER, fmt_int, round_to_5, seeded_rng
 
 __all__ = ["TableLayout", "fmt_count", "fmt_tenths", "stand_line", "tenths", "write_table"]
 
@@ -85,7 +85,7 @@ def _demo_note(notes: list[str]) -> list[str]:
 
 def fmt_count(value: int, *, rounded: bool = False) -> str:
     """A count as published: '-' for zero, rounded to a multiple of 5 when the publisher rounds."""
-    return _fmt_int(_round5(value) if rounded else value)
+    return fmt_int(round_to_5(value) if rounded else value)
 
 
 def tenths(numerator: int, denominator: int) -> int:
@@ -102,7 +102,7 @@ def fmt_tenths(value: int) -> str:
 
 def stand_line(seed: int, table: str, year: int, stand_year: int, first: tuple[int, int], last: tuple[int, int]) -> str:
     """'Stand: dd.mm.yyyy / hh:mm:ss' at a seeded moment between first and last (month, day) of stand_year."""
-    r = _rng(seed, "stand", table, year)
+    r = seeded_rng(seed, "stand", table, year)
     d0 = _dt.date(stand_year, *first)
     d1 = _dt.date(stand_year, *last)
     d = d0 + _dt.timedelta(days=r.randint(0, (d1 - d0).days))

@@ -14,15 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.demo.generator import (
-    _AACHEN_REST,
     AACHEN_CITY,
     AACHEN_KREIS,
+    AACHEN_REST,
     DEFAULT_SEED,
     DISSOLVED_CITY,
     DISSOLVED_KREIS,
     NRW,
-    _geo,
-    _population_year,
+    nrw_geography,
+    population_year,
 )
 
 __all__ = [
@@ -57,7 +57,7 @@ class Row:
 
 @lru_cache(maxsize=1)
 def _kreis_of() -> dict[str, str]:
-    geo = _geo()
+    geo = nrw_geography()
     return {g: k for k in geo.kreise for g in geo.gemeinden_of[k]}
 
 
@@ -70,7 +70,7 @@ def alloc_unit_of(gemeinde: str) -> str:
     """The unit of the foreigners model: the Kreis, or Stadt Aachen / the rest of the StädteRegion Aachen."""
     kreis = kreis_of(gemeinde)
     if kreis == AACHEN_KREIS:
-        return AACHEN_CITY if gemeinde == AACHEN_CITY else _AACHEN_REST
+        return AACHEN_CITY if gemeinde == AACHEN_CITY else AACHEN_REST
     return kreis
 
 
@@ -84,8 +84,8 @@ def jugendaemter() -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
     Towns with an own Jugendamt: ``JH<8-digit AGS>`` 'Jugendamt <Name>'; the rest of the Kreis:
     ``JH<Kreis AGS>999`` 'Kreisjugendamt <Kreis name>' (absent when every Gemeinde has its own Jugendamt, as in
     the Kreise Mettmann or Recklinghausen). Stadt Aachen is a town with its own Jugendamt (JH05334002)."""
-    geo = _geo()
-    pop = _population_year(DEFAULT_SEED, 2018)
+    geo = nrw_geography()
+    pop = population_year(DEFAULT_SEED, 2018)
     out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     for k in geo.kreise:
         if geo.kreisfrei(k):
@@ -101,7 +101,7 @@ def jugendaemter() -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
 
 @lru_cache(maxsize=1)
 def _jugendamt_of() -> dict[str, str]:
-    geo = _geo()
+    geo = nrw_geography()
     out: dict[str, str] = {}
     for k in geo.kreise:
         if geo.kreisfrei(k):
@@ -124,7 +124,7 @@ def jugendamt_of(gemeinde: str) -> str:
 # --------------------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _coverage() -> dict[str, tuple[str, ...]]:
-    geo = _geo()
+    geo = nrw_geography()
     cover: dict[str, tuple[str, ...]] = {}
     for k in geo.kreise:
         cover[k] = tuple(geo.gemeinden_of[k])
@@ -155,7 +155,7 @@ RDB_2025 = (", kreisfreie Stadt", "Städteregion Aachen, Kreis", "Aachen, kreisf
 
 
 def _kreis_label(ags: str, city_suffix: str, aachen: str) -> str:
-    geo = _geo()
+    geo = nrw_geography()
     name = geo.name(ags)
     if ags == AACHEN_KREIS:
         return aachen
@@ -178,7 +178,7 @@ def _gemeinde_labels() -> dict[str, str]:
 def _gemeinde_label(ags: str) -> str:
     """Gemeinde label of the Landesdatenbank NRW: 'Attendorn, Stadt', 'Finnentrop'; the members of the StädteRegion
     Aachen with ' (ab 21.10.2009)'."""
-    label = _gemeinde_labels().get(ags, _geo().name(ags))
+    label = _gemeinde_labels().get(ags, nrw_geography().name(ags))
     return f"{label} (ab 21.10.2009)" if ags.startswith(AACHEN_KREIS) else label
 
 
@@ -186,7 +186,7 @@ def rdb_rows(style: tuple[str, str, str] = RDB_2017, *, dg: bool = True) -> list
     """Regionaldatenbank 'Kreise und krfr. Städte': DG (0 spaces), NRW (2), RB (4), Kreise (6); after the
     StädteRegion Aachen the Stadt Aachen (05334002) and the dissolved Kreis Aachen (05354). The other Länder of a
     real download are left out."""
-    geo = _geo()
+    geo = nrw_geography()
     city_suffix, aachen, aachen_city = style
     rows: list[Row] = [Row("DG", "Deutschland", "dg")] if dg else []
     rows.append(Row(NRW, "  Nordrhein-Westfalen", "land"))
@@ -201,7 +201,7 @@ def rdb_rows(style: tuple[str, str, str] = RDB_2017, *, dg: bool = True) -> list
 
 
 def _ldb_kreise(rb: str) -> list[str]:
-    geo = _geo()
+    geo = nrw_geography()
     kreise = list(geo.kreise_of_rb[rb])
     if rb == "053":
         kreise = sorted([*kreise, DISSOLVED_CITY, DISSOLVED_KREIS])
@@ -211,7 +211,7 @@ def _ldb_kreise(rb: str) -> list[str]:
 def ldb_kreis_rows() -> list[Row]:
     """Landesdatenbank NRW 'kreisfreie Städte und Kreise' as 12521-03i: NRW (0), RB (2), Kreise incl. the dissolved
     05313/05354 (4); no row of the Stadt Aachen."""
-    geo = _geo()
+    geo = nrw_geography()
     rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
     for rb in geo.rbs:
         rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))
@@ -229,7 +229,7 @@ def ldb_gemeinde_rows(*, dissolved: bool = True) -> list[Row]:
     """Landesdatenbank NRW 'Gemeinden' in the order of 12411-15i: NRW (0), RB (2), Kreise (4, kreisfreie Städte
     only as this row), Gemeinden (6); with ``dissolved`` the former 05313 / 05354 and the former Gemeinden of 05354
     (all cells '-', as 12411-15i lists them; 22811-01i does not)."""
-    geo = _geo()
+    geo = nrw_geography()
     rows = [Row(NRW, "Nordrhein-Westfalen", "land")]
     for rb in geo.rbs:
         rows.append(Row(rb, f"  {geo.name(rb)}, Regierungsbezirk", "rb"))

@@ -28,7 +28,9 @@ import math
 from decimal import Decimal
 from functools import lru_cache
 
-from pipelines.demo.generator import AACHEN_CITY, AACHEN_KREIS, _geo, _population_year, _rng
+from pipelines.demo.generator import (
+    AACHEN_CITY, AACHEN_KREIS, district_profiles, nrw_geography, population_year, seeded_rng,
+)
 from pipelines.demo.kitas import kita_register
 from pipelines.demo.schools import school_register, school_year
 
@@ -52,7 +54,7 @@ _TAKE_UP = {"Griffbereit": 0.75, "Rucksack KiTa": 0.7, "Rucksack Schule": 0.5,
 
 
 def _ki_ids() -> tuple[str, ...]:
-    geo = _geo()
+    geo = nrw_geography()
     ids = []
     for k in geo.kreise:
         ids.append(k)
@@ -67,7 +69,7 @@ KI_IDS = _ki_ids()
 @lru_cache(maxsize=64)
 def ki_area(ki_id: str) -> tuple[str, ...]:
     """Gemeinden the KI works for."""
-    geo = _geo()
+    geo = nrw_geography()
     if ki_id == AACHEN_CITY:
         return (AACHEN_CITY,)
     if ki_id == AACHEN_KREIS:
@@ -77,10 +79,10 @@ def ki_area(ki_id: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def _ki_params(seed: int) -> dict[str, dict]:
-    pop = _population_year(seed, 2018)
+    pop = population_year(seed, 2018)
     out = {}
     for ki in KI_IDS:
-        r = _rng(seed, "ki", ki)
+        r = seeded_rng(seed, "ki", ki)
         size = sum(pop[g] for g in ki_area(ki)) / 300_000
         decisions = [_dt.date(r.randint(2006, 2013), r.randint(1, 12), r.randint(1, 28))]
         while r.random() < 0.7 and decisions[-1].year + 4 <= 2024:
@@ -136,7 +138,7 @@ def _area_kitas(seed: int, year: int, scale: int) -> dict[str, int]:
 def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, list[dict]]:
     """Rows of the sheets stammdaten, programme and kooperationen of one KI's report for the Berichtsjahr."""
     p = _ki_params(seed)[ki]
-    r = _rng(seed, "ki-report", ki, year)
+    r = seeded_rng(seed, "ki-report", ki, year)
     size, activity = p["size"], p["activity"]
     covid = 0.5 if year in (2020, 2021) else 1.0
     ramp = 0.6 if year == 2012 else (0.85 if year == 2013 else 1.0)  # the centres were built up in 2012-2014
@@ -206,7 +208,7 @@ def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, l
         if n == 0 and r.random() < 0.7:
             continue  # rows of types without partners are often left out
         kooperationen.append({"ki_id": ki, "berichtsjahr": year, "partnertyp": typ, "anzahl": n})
-    if _rng(seed, "ki-report-no-mso", ki, year).random() < 0.1:  # own draws: the other figures stay as they were
+    if seeded_rng(seed, "ki-report-no-mso", ki, year).random() < 0.1:  # own draws: the other figures stay as they were
         # some centres work with no Migrantenselbstorganisation in a year (the yes/no standard tells them apart)
         kooperationen = [row for row in kooperationen if row["partnertyp"] != "Migrantenselbstorganisation (MSO)"]
     rows = {"stammdaten": [stammdaten], "programme": programmes, "kooperationen": kooperationen}
@@ -217,7 +219,7 @@ def ki_report_rows(seed: int, year: int, ki: str, scale: int = 1) -> dict[str, l
 
 
 def _tintg_tasks(seed: int, year: int, ki: str, size: float) -> list[dict]:
-    r = _rng(seed, "ki-report-tintg-tasks", ki, year)
+    r = seeded_rng(seed, "ki-report-tintg-tasks", ki, year)
     rows = []
     for task, take_up in TINTG_TASKS.items():
         if r.random() >= take_up:
@@ -232,17 +234,15 @@ def _tintg_tasks(seed: int, year: int, ki: str, size: float) -> list[dict]:
 def _gemeinden_with_mandatory_council(seed: int, year: int, ki: str) -> int:
     """Gemeinden of the area with at least 5,000 foreign residents (§ 27 GO NRW), estimated from the Gemeinde's
     population and the foreigner share of its Kreis (profile.csv)."""
-    from pipelines.demo.generator import _profile
-
-    population = _population_year(seed, year)
-    profile = _profile()
+    population = population_year(seed, year)
+    profile = district_profiles()
     kreis = AACHEN_KREIS if ki == AACHEN_CITY else ki[:5]
     share = float(profile[kreis]["foreign_share_2024_pct"]) / 100
     return sum(population[g] * share >= INTEGRATIONSRAT_MIN_FOREIGNERS for g in ki_area(ki))
 
 
 def _tintg_sheet(seed: int, year: int, ki: str, size: float) -> list[dict]:
-    r = _rng(seed, "ki-report-tintg", ki, year)
+    r = seeded_rng(seed, "ki-report-tintg", ki, year)
     if r.random() < 0.1:
         return []  # the sheet is optional: some centres do not fill it in
     case_management = _quarter(2 + 6 * math.sqrt(size) + r.gauss(0, 0.5)) if r.random() < 0.85 else Decimal(0)

@@ -25,10 +25,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.demo.context import gemeinde_foreign_share
-from pipelines.demo.generator import DEMO_MARKER, _geo, _interp, _largest_remainder, _population_year, _rng
+from pipelines.demo.generator import (
+    DEMO_MARKER,
+    interpolate,
+    largest_remainder,
+    nrw_geography,
+    population_year,
+    seeded_rng,
+)
 from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
 from pipelines.demo.geography import RDB_2017, gemeinden_of_row, jugendamt_of, kreis_of, rdb_rows
-from pipelines.demo.schools import _binom
+from pipelines.demo.schools import binomial
 
 __all__ = ["BETREUUNGSARTEN", "LAYOUT", "Kita", "KitaYear", "kita_extract_rows", "kita_register", "kita_year",
            "published_kita_values", "table_22543_01_02_4"]
@@ -116,13 +123,13 @@ def kita_foreign_origin_share(population_share: float) -> float:
 
 @lru_cache(maxsize=4)
 def kita_register(seed: int, scale: int = 1) -> tuple[Kita, ...]:
-    geo = _geo()
-    pop = _population_year(seed, 2018)
+    geo = nrw_geography()
+    pop = population_year(seed, 2018)
     gemeinden = [g for k in geo.kreise for g in geo.gemeinden_of[k]]
-    r = _rng(seed, "kita-register", scale)
+    r = seeded_rng(seed, "kita-register", scale)
     n_total = (_N_START + _N_OPEN) * scale
     weights = [pop[g] * math.exp(r.gauss(0.0, 0.1)) for g in gemeinden]
-    counts = [scale + c for c in _largest_remainder(n_total - scale * len(gemeinden), weights)]
+    counts = [scale + c for c in largest_remainder(n_total - scale * len(gemeinden), weights)]
     drafts = []
     for g, c in zip(gemeinden, counts):
         for i in range(c):
@@ -159,27 +166,27 @@ def kita_register(seed: int, scale: int = 1) -> tuple[Kita, ...]:
 def kita_year(seed: int, year: int, scale: int = 1) -> dict[int, KitaYear]:
     """Every KiTa open on 1 March of year (register id -> values)."""
     register = kita_register(seed, scale)
-    pop = _population_year(seed, year - 1)
-    pop18 = _population_year(seed, 2018)
+    pop = population_year(seed, year - 1)
+    pop18 = population_year(seed, 2018)
     fshare = gemeinde_foreign_share(seed, year - 1)  # AZR 31.12. of the previous year
-    r = _rng(seed, "kita-year", scale, year)
+    r = seeded_rng(seed, "kita-year", scale, year)
     members = [k for k in register if k.is_open(year)]
     ramp = [min(1.0, (year - k.open_year + 1) / 2) if k.open_year > 1970 else 1.0 for k in members]
     growth = [pop[k.gemeinde] / pop18[k.gemeinde] for k in members]
-    u3_total = round(_interp(_U3_K, year, _KEY_YEARS) * 1000)
-    u6_total = round(_interp(_U6_K, year, _KEY_YEARS) * 1000)
-    u3 = _largest_remainder(u3_total, [k.size * k.u3 * a * b * math.exp(r.gauss(0, 0.1))
+    u3_total = round(interpolate(_U3_K, year, _KEY_YEARS) * 1000)
+    u6_total = round(interpolate(_U6_K, year, _KEY_YEARS) * 1000)
+    u3 = largest_remainder(u3_total, [k.size * k.u3 * a * b * math.exp(r.gauss(0, 0.1))
                                        for k, a, b in zip(members, ramp, growth)])
-    u6 = _largest_remainder(u6_total, [k.size * a * b * math.exp(r.gauss(0, 0.05))
+    u6 = largest_remainder(u6_total, [k.size * a * b * math.exp(r.gauss(0, 0.05))
                                        for k, a, b in zip(members, ramp, growth)])
     out: dict[int, KitaYear] = {}
     for k, n3, n6 in zip(members, u3, u6):
         p = kita_foreign_origin_share(fshare[k.gemeinde])
         p6 = min(0.97, p * 1.05 * k.segregation)
         p3 = min(0.95, p * 0.78 * k.segregation)
-        f3, f6 = _binom(r, n3, p3), _binom(r, n6, p6)
+        f3, f6 = binomial(r, n3, p3), binomial(r, n6, p6)
         lang = min(0.95, 0.35 + 0.6 * p6)  # part of the foreign-origin children mainly speaking non-German
-        l3, l6 = _binom(r, f3, lang * 0.9), _binom(r, f6, lang)
+        l3, l6 = binomial(r, f3, lang * 0.9), binomial(r, f6, lang)
         places = max(n3 + n6, round((n3 + n6) * (1.0 + 0.12 * r.random())))
         out[k.id] = KitaYear(places=places, u3=n3, u6=n6, u3_foreign=f3, u6_foreign=f6, u3_language=l3,
                              u6_language=l6)
@@ -205,20 +212,20 @@ def _gemeinde_table_values(seed: int, year: int, gemeinde: str,
                            sums: tuple[int, int, int, int, int, int]) -> dict[str, tuple[int, ...]]:
     """The three rows of 22543-01-02-4 for one Gemeinde: type of care -> (total, under 3, 3 to 6, 6 to 14, foreign
     origin, Mittagsverpflegung); sums = the extract's (u3, u3 foreign, u3 language, u6, u6 foreign, u6 language)."""
-    r = _rng(seed, "kita-table", year, gemeinde)
+    r = seeded_rng(seed, "kita-table", year, gemeinde)
     u3, u3_foreign, _, u6, u6_foreign, _ = sums
     foreign_share = (u3_foreign + u6_foreign) / (u3 + u6) if u3 + u6 else 0.0
-    six = _binom(r, u6, _SIX_NOT_IN_SCHOOL)
-    hort = _binom(r, u3 + u6, _HORT)
+    six = binomial(r, u6, _SIX_NOT_IN_SCHOOL)
+    hort = binomial(r, u3 + u6, _HORT)
     in_kita = (u3, u6 - six, six + hort)
-    kita_foreign = u3_foreign + u6_foreign + _binom(r, hort, foreign_share)
-    in_care = tuple(_binom(r, n, rate) for n, rate in zip((u3, u6, u6), _TAGESPFLEGE))
-    care_foreign = _binom(r, sum(in_care), foreign_share * 0.5)
-    both = tuple(_binom(r, n, rate) for n, rate in zip(in_care, _BOTH))
-    both_foreign = min(care_foreign, _binom(r, sum(both), care_foreign / sum(in_care))) if sum(in_care) else 0
-    kita = (sum(in_kita), *in_kita, kita_foreign, _binom(r, sum(in_kita), _LUNCH))
-    care = (sum(in_care), *in_care, care_foreign, _binom(r, sum(in_care), _LUNCH))
-    both_lunch = min(_binom(r, sum(both), _LUNCH), kita[5], care[5])
+    kita_foreign = u3_foreign + u6_foreign + binomial(r, hort, foreign_share)
+    in_care = tuple(binomial(r, n, rate) for n, rate in zip((u3, u6, u6), _TAGESPFLEGE))
+    care_foreign = binomial(r, sum(in_care), foreign_share * 0.5)
+    both = tuple(binomial(r, n, rate) for n, rate in zip(in_care, _BOTH))
+    both_foreign = min(care_foreign, binomial(r, sum(both), care_foreign / sum(in_care))) if sum(in_care) else 0
+    kita = (sum(in_kita), *in_kita, kita_foreign, binomial(r, sum(in_kita), _LUNCH))
+    care = (sum(in_care), *in_care, care_foreign, binomial(r, sum(in_care), _LUNCH))
+    both_lunch = min(binomial(r, sum(both), _LUNCH), kita[5], care[5])
     twice = (sum(both), *both, both_foreign, both_lunch)
     return {BETREUUNGSARTEN[0]: kita, BETREUUNGSARTEN[1]: care,
             BETREUUNGSARTEN[2]: tuple(a + b - c for a, b, c in zip(kita, care, twice))}

@@ -19,7 +19,7 @@ import datetime as _dt
 import io
 from pathlib import Path
 
-from pipelines.demo.generator import DEMO_MARKER, _rng
+from pipelines.demo.generator import DEMO_MARKER, seeded_rng
 from pipelines.demo.ki_reports import ki_report_rows
 from pipelines.demo.kitas import kita_extract_rows
 from pipelines.demo.schools import school_extract_rows
@@ -32,7 +32,7 @@ DEMO_DESCRIPTION = (f"{DEMO_MARKER}: vom Integrationsmonitor NRW erzeugte Vorfü
 
 
 def _moment(seed: int, what: str, key: str, year: int, month: int) -> _dt.datetime:
-    r = _rng(seed, "xlsx-moment", what, key, year)
+    r = seeded_rng(seed, "xlsx-moment", what, key, year)
     day = _dt.date(year, month, 1) + _dt.timedelta(days=r.randint(0, 40))
     return _dt.datetime.combine(day, _dt.time(r.randint(8, 17), r.randint(0, 59), r.randint(0, 59)))
 
@@ -43,7 +43,7 @@ ERSTFOERDERUNG_NOT_REPORTED = 0.04
 
 
 def _without_some_erstfoerderung(seed: int, year: int, kreis: str, schulen: list[dict]) -> list[dict]:
-    r = _rng(seed, "school-extract-erstfoerderung", year, kreis)  # its own draws: other figures stay as they were
+    r = seeded_rng(seed, "school-extract-erstfoerderung", year, kreis)  # its own draws: other figures stay as they were
     return [row | {"neu_zugewanderte_in_erstfoerderung": None} if r.random() < ERSTFOERDERUNG_NOT_REPORTED else row
             for row in schulen]
 

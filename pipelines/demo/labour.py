@@ -22,18 +22,18 @@ from functools import lru_cache
 
 from pipelines.demo.context import gemeinde_foreign_share, social_profile, unit_foreign_share
 from pipelines.demo.generator import (
-    _AACHEN_REST,
     AACHEN_CITY,
     AACHEN_KREIS,
+    AACHEN_REST,
     DEMO_MARKER,
     NRW,
-    _alloc_units,
-    _geo,
-    _interp,
-    _largest_remainder,
-    _population_year,
-    _rng,
-    _unit_pop,
+    alloc_units,
+    interpolate,
+    largest_remainder,
+    nrw_geography,
+    population_year,
+    seeded_rng,
+    unit_population,
 )
 from pipelines.demo.genesis_layout import TableLayout, fmt_count, fmt_tenths, stand_line, tenths, write_table
 from pipelines.demo.geography import RDB_2025, alloc_unit_of, gemeinden_of_row, ldb_gemeinde_rows, rdb_rows
@@ -58,7 +58,7 @@ _ELB_FOREIGN_MULT = (1.85, 1.9, 1.95, 2.0, 2.2, 2.35, 2.4, 2.4, 2.35, 2.35, 2.45
 
 
 def _path(values: tuple[float, ...], year: int) -> float:
-    return _interp(values, year, _YEARS)
+    return interpolate(values, year, _YEARS)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -73,22 +73,22 @@ def unemployment_values(seed: int, year: int) -> dict[str, dict[str, int]]:
     ep_y 15-25, ep_dep dependent) and unemployed (u all, u_m men, u_f foreigners, u_y 15-25, u_lt long-term, u_sb
     severely disabled, u_teen 15-20 (a part of u_y), u_old 55-65)."""
     prof = social_profile()
-    pop = _population_year(seed, year)
+    pop = population_year(seed, year)
     fshare = unit_foreign_share(seed, year)
-    units = _alloc_units()
-    r = _rng(seed, "unemployment", year)
+    units = alloc_units()
+    r = seeded_rng(seed, "unemployment", year)
     ep = {}
     raw_rate = {}
     for u in units:
         base = 0.47 if u in (AACHEN_CITY, "05515", "05314") else 0.505
-        ep[u] = round(_unit_pop(pop, u) * (base + _rng(seed, "ep", u).gauss(0.0, 0.008)))
+        ep[u] = round(unit_population(pop, u) * (base + seeded_rng(seed, "ep", u).gauss(0.0, 0.008)))
         raw_rate[u] = prof[u]["unemployment"] * _path(_RATE_NRW, year) / 6.5 * math.exp(r.gauss(0.0, 0.02))
     scale = _path(_RATE_NRW, year) * sum(ep.values()) / sum(raw_rate[u] * ep[u] for u in units)
     out: dict[str, dict[str, int]] = {}
     for u in units:
         rate = raw_rate[u] * scale / 100
         n = round(rate * ep[u])
-        ep_f = round(_unit_pop(pop, u) * fshare[u] * 0.40)
+        ep_f = round(unit_population(pop, u) * fshare[u] * 0.40)
         mult = _path(_FOREIGN_MULT, year) * (6.5 / prof[u]["unemployment"]) ** 0.25 * math.exp(r.gauss(0.0, 0.04))
         u_f = min(round(min(0.4, rate * mult) * ep_f), round(0.75 * n))
         u_m = round(n * (0.555 + r.gauss(0.0, 0.006)))
@@ -100,10 +100,10 @@ def unemployment_values(seed: int, year: int) -> dict[str, dict[str, int]]:
         out[u] = {"ep": ep[u], "ep_m": round(ep[u] * 0.535), "ep_f": ep_f, "ep_y": round(ep[u] * 0.098),
                   "ep_dep": round(ep[u] * 0.895), "u": n, "u_m": u_m, "u_f": u_f, "u_y": u_y, "u_lt": u_lt,
                   "u_sb": u_sb, "u_teen": u_teen, "u_old": u_old}
-    geo = _geo()
+    geo = nrw_geography()
     rows: dict[str, dict[str, int]] = {}
     for k in geo.kreise:
-        parts = [AACHEN_CITY, _AACHEN_REST] if k == AACHEN_KREIS else [k]
+        parts = [AACHEN_CITY, AACHEN_REST] if k == AACHEN_KREIS else [k]
         rows[k] = {f: sum(out[p][f] for p in parts) for f in _U_FIELDS}
     rows[AACHEN_CITY] = out[AACHEN_CITY]
     for rb in geo.rbs:
@@ -171,31 +171,31 @@ def table_13211_02_05_4(seed: int, year: int, path):
 # --------------------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _msq_affinity(seed: int) -> dict[str, float]:
-    geo = _geo()
-    pop = _population_year(seed, 2018)
-    return {g: (pop[g] / 30_000) ** 0.2 * math.exp(_rng(seed, "msq-aff", g).gauss(0.0, 0.15))
+    geo = nrw_geography()
+    pop = population_year(seed, 2018)
+    return {g: (pop[g] / 30_000) ** 0.2 * math.exp(seeded_rng(seed, "msq-aff", g).gauss(0.0, 0.15))
             for k in geo.kreise for g in geo.gemeinden_of[k]}
 
 
 @lru_cache(maxsize=32)
 def mindestsicherung_values(seed: int, year: int) -> dict[str, tuple[int, int]]:
     """(recipients, population) per Gemeinde (8 digits) on 31.12. of year; aggregate rows by summing."""
-    geo = _geo()
+    geo = nrw_geography()
     prof = social_profile()
-    pop = _population_year(seed, year)
+    pop = population_year(seed, year)
     aff = _msq_affinity(seed)
-    r = _rng(seed, "msq", year)
-    units = _alloc_units()
+    r = seeded_rng(seed, "msq", year)
+    units = alloc_units()
     raw = {u: prof[u]["mindestsicherung"] * math.exp(r.gauss(0.0, 0.02)) for u in units}
-    scale = _path(_MSQ_NRW, year) * pop[NRW] / sum(raw[u] * _unit_pop(pop, u) for u in units)
+    scale = _path(_MSQ_NRW, year) * pop[NRW] / sum(raw[u] * unit_population(pop, u) for u in units)
     members: dict[str, list[str]] = {}
     for k in geo.kreise:
         for g in geo.gemeinden_of[k]:
             members.setdefault(alloc_unit_of(g), []).append(g)
     out: dict[str, tuple[int, int]] = {}
     for u, gems in members.items():
-        recipients = round(raw[u] * scale / 100 * _unit_pop(pop, u))
-        shares = _largest_remainder(recipients, [pop[g] * aff[g] for g in gems])
+        recipients = round(raw[u] * scale / 100 * unit_population(pop, u))
+        shares = largest_remainder(recipients, [pop[g] * aff[g] for g in gems])
         for g, n in zip(gems, shares):
             out[g] = (min(n, pop[g]), pop[g])
     return out
@@ -243,11 +243,11 @@ def table_22811_01i(seed: int, year: int, path):
 @lru_cache(maxsize=32)
 def elb_values(seed: int, year: int) -> dict[str, tuple[int, int, int, int]]:
     """(insgesamt, deutsche, ausländer, keine Angabe) per Kreis (5 digits) and NRW, Jahresdurchschnitt."""
-    geo = _geo()
+    geo = nrw_geography()
     prof = social_profile()
     msq = mindestsicherung_values(seed, year)
     fshare = gemeinde_foreign_share(seed, year)
-    r = _rng(seed, "elb", year)
+    r = seeded_rng(seed, "elb", year)
     out: dict[str, tuple[int, int, int, int]] = {}
     for k in geo.kreise:
         total = foreign = 0
@@ -268,7 +268,7 @@ _COPYRIGHT = "© Statistik der Bundesagentur für Arbeit"
 
 
 def _ba_region_label(k: str) -> str:
-    geo = _geo()
+    geo = nrw_geography()
     name = geo.name(k)
     if k == AACHEN_KREIS:
         return f"{k} Städteregion Aachen"
@@ -285,7 +285,7 @@ def ba_sgb2_workbook(seed: int, year: int) -> bytes:
     from pipelines.demo.xlsx import normalize_xlsx
 
     values = elb_values(seed, year)
-    geo = _geo()
+    geo = nrw_geography()
     wb = Workbook()
     ws = wb.active
     ws.title = "ELB Kreise"
@@ -359,5 +359,5 @@ def ba_sgb2_workbook(seed: int, year: int) -> bytes:
 
 
 def _created_date(seed: int, year: int) -> _dt.date:
-    r = _rng(seed, "ba-created", year)
+    r = seeded_rng(seed, "ba-created", year)
     return _dt.date(year + 1, 2, 1) + _dt.timedelta(days=r.randint(0, 80))

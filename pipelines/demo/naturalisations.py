@@ -16,16 +16,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.demo.generator import (
-    _AACHEN_REST,
     AACHEN_CITY,
     AACHEN_KREIS,
+    AACHEN_REST,
     CITIZENSHIPS,
     CONTINENTS,
     NRW,
-    _alloc_units,
-    _foreigners_year,
-    _geo,
-    _rng,
+    alloc_units,
+    foreigners_year,
+    nrw_geography,
+    seeded_rng,
 )
 from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
 from pipelines.demo.geography import RDB_2017, rdb_rows
@@ -62,12 +62,12 @@ LAYOUT = TableLayout(
 @lru_cache(maxsize=32)
 def naturalisation_values(seed: int, year: int) -> dict[str, dict[str, int]]:
     """Naturalisations per row code (DG, NRW, RB, Kreise, Stadt Aachen) and continent code, '' = Insgesamt."""
-    stock = _foreigners_year(seed, year - 1)
+    stock = foreigners_year(seed, year - 1)
     rate = _RATE_PCT.get(year, _RATE_PCT[2024]) / 100
-    r = _rng(seed, "naturalisations", year)
+    r = seeded_rng(seed, "naturalisations", year)
     by_unit: dict[str, dict[str, int]] = {}
-    for u in _alloc_units():
-        unit_factor = math.exp(_rng(seed, "nat-unit", u).gauss(0.0, 0.15))
+    for u in alloc_units():
+        unit_factor = math.exp(seeded_rng(seed, "nat-unit", u).gauss(0.0, 0.15))
         cells = {}
         for cont, _label in CONTINENTS:
             base = sum(sum(stock[(u, c[0])]) for c in CITIZENSHIPS if c[2] == cont)
@@ -75,14 +75,14 @@ def naturalisation_values(seed: int, year: int) -> dict[str, dict[str, int]]:
             expected = base * rate * (after if year >= 2021 else before) * unit_factor * math.exp(r.gauss(0.0, 0.08))
             cells[cont] = math.floor(expected + r.random())
         by_unit[u] = cells
-    geo = _geo()
+    geo = nrw_geography()
     out: dict[str, dict[str, int]] = {}
 
     def add(parts: list[dict[str, int]]) -> dict[str, int]:
         return {cont: sum(p[cont] for p in parts) for cont, _ in CONTINENTS}
 
     for k in geo.kreise:
-        out[k] = add([by_unit[AACHEN_CITY], by_unit[_AACHEN_REST]] if k == AACHEN_KREIS else [by_unit[k]])
+        out[k] = add([by_unit[AACHEN_CITY], by_unit[AACHEN_REST]] if k == AACHEN_KREIS else [by_unit[k]])
     out[AACHEN_CITY] = dict(by_unit[AACHEN_CITY])
     for rb in geo.rbs:
         out[rb] = add([out[k] for k in geo.kreise_of_rb[rb]])

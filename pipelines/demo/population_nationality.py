@@ -19,18 +19,18 @@ import math
 from functools import lru_cache
 
 from pipelines.demo.generator import (
-    _AACHEN_REST,
     AACHEN_CITY,
     AACHEN_KREIS,
+    AACHEN_REST,
     CITIZENSHIPS,
     NRW,
-    _alloc_units,
-    _foreigners_year,
-    _geo,
-    _largest_remainder,
-    _population_sex_year,
-    _rng,
+    alloc_units,
     dg_population,
+    foreigners_year,
+    largest_remainder,
+    nrw_geography,
+    population_sex_year,
+    seeded_rng,
 )
 from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
 from pipelines.demo.geography import RDB_2017, rdb_rows
@@ -93,25 +93,25 @@ def _age_weights(nationality: str, sex: str, tilt: float, year: int) -> list[flo
 def _unit_tilt(seed: int) -> dict[str, float]:
     """Fixed age tilt per model unit: university towns younger, rural Kreise a little older (seeded noise)."""
     young = {AACHEN_CITY: 0.25, "05515": 0.2, "05314": 0.15, "05911": 0.12, "05315": 0.12}
-    return {u: young.get(u, 0.0) + _rng(seed, "age-tilt", u).gauss(0.0, 0.06) for u in _alloc_units()}
+    return {u: young.get(u, 0.0) + seeded_rng(seed, "age-tilt", u).gauss(0.0, 0.06) for u in alloc_units()}
 
 
 def _unit_sex_counts(seed: int, year: int) -> dict[str, dict[tuple[str, str], int]]:
     """Per model unit: (nationality, sex) -> count for Deutsche / Ausländer x männlich / weiblich."""
-    sex = _population_sex_year(seed, year)
-    azr = _foreigners_year(seed, year)
+    sex = population_sex_year(seed, year)
+    azr = foreigners_year(seed, year)
     codes = [c[0] for c in CITIZENSHIPS]
-    r = _rng(seed, "fortschreibung-foreigners", year)
+    r = seeded_rng(seed, "fortschreibung-foreigners", year)
     out: dict[str, dict[tuple[str, str], int]] = {}
-    for u in _alloc_units():
-        if u == _AACHEN_REST:
+    for u in alloc_units():
+        if u == AACHEN_REST:
             total = sex[AACHEN_KREIS][0] - sex[AACHEN_CITY][0]
             men = sex[AACHEN_KREIS][1] - sex[AACHEN_CITY][1]
         else:
             total, men, _women = sex[u]
         azr_men = sum(azr[(u, c)][0] for c in codes)
         azr_all = azr_men + sum(azr[(u, c)][1] for c in codes)
-        unit_factor = FORTSCHREIBUNG_PER_AZR * math.exp(_rng(seed, "fs-unit", u).gauss(0.0, 0.015))
+        unit_factor = FORTSCHREIBUNG_PER_AZR * math.exp(seeded_rng(seed, "fs-unit", u).gauss(0.0, 0.015))
         foreign = round(azr_all * unit_factor * math.exp(r.gauss(0.0, 0.005)))
         foreign_men = min(men, round(foreign * azr_men / azr_all)) if azr_all else 0
         foreign_women = min(total - men, foreign - foreign_men)
@@ -136,13 +136,13 @@ def population_by_nationality(seed: int, year: int) -> dict[str, Cells]:
     units: dict[str, Cells] = {}
     for u, counts in _unit_sex_counts(seed, year).items():
         units[u] = {
-            (nationality, sex): tuple(_largest_remainder(n, _age_weights(nationality, sex, tilt[u], year)))
+            (nationality, sex): tuple(largest_remainder(n, _age_weights(nationality, sex, tilt[u], year)))
             for (nationality, sex), n in counts.items()
         }
-    geo = _geo()
+    geo = nrw_geography()
     out: dict[str, Cells] = {}
     for k in geo.kreise:
-        out[k] = _add([units[AACHEN_CITY], units[_AACHEN_REST]] if k == AACHEN_KREIS else [units[k]])
+        out[k] = _add([units[AACHEN_CITY], units[AACHEN_REST]] if k == AACHEN_KREIS else [units[k]])
     out[AACHEN_CITY] = units[AACHEN_CITY]
     for rb in geo.rbs:
         out[rb] = _add([out[k] for k in geo.kreise_of_rb[rb]])
@@ -153,7 +153,7 @@ def population_by_nationality(seed: int, year: int) -> dict[str, Cells]:
     dg_counts = {("Ausländer", "männlich"): foreign["männlich"], ("Ausländer", "weiblich"): foreign["weiblich"],
                  ("Deutsche", "männlich"): dg_men - foreign["männlich"],
                  ("Deutsche", "weiblich"): dg - dg_men - foreign["weiblich"]}
-    out["DG"] = {key: tuple(_largest_remainder(n, [float(v) + 0.5 for v in nrw[key]])) for key, n in dg_counts.items()}
+    out["DG"] = {key: tuple(largest_remainder(n, [float(v) + 0.5 for v in nrw[key]])) for key, n in dg_counts.items()}
     return out
 
 

@@ -16,11 +16,11 @@ from pipelines.demo.generator import (
     CITIZENSHIPS,
     CONTINENTS,
     ROUNDING_FROM_YEAR,
-    _azr_table,
-    _gemeinde_params,
-    _population_sex_year,
-    _population_year,
+    azr_table,
     dg_population,
+    gemeinde_params,
+    population_sex_year,
+    population_year,
 )
 from pipelines.demo.genesis_layout import TableLayout, fmt_count, fmt_tenths, stand_line, write_table
 from pipelines.demo.geography import RDB_2017, gemeinden_of_row, ldb_gemeinde_rows, ldb_kreis_rows, rdb_rows
@@ -75,8 +75,8 @@ def _density_tenths(pop: int, area_h: int) -> int:
 
 
 def table_12411_15i(seed: int, year: int, path: Path) -> Path:
-    pop = _population_year(seed, year)
-    area = {g: params[2] for g, params in _gemeinde_params(seed).items()}
+    pop = population_year(seed, year)
+    area = {g: params[2] for g, params in gemeinde_params(seed).items()}
     stichtag = f"31.12.{year}"
     rows = []
     for row in ldb_gemeinde_rows():
@@ -100,7 +100,7 @@ def table_12411_15i(seed: int, year: int, path: Path) -> Path:
 
 
 def table_12411_01_01_4(seed: int, year: int, path: Path) -> Path:
-    sex = _population_sex_year(seed, year)
+    sex = population_sex_year(seed, year)
     dg, dg_m = dg_population(seed, year)
     rows = []
     for row in rdb_rows(RDB_2017):
@@ -120,7 +120,7 @@ def table_12411_01_01_4(seed: int, year: int, path: Path) -> Path:
 
 
 def table_12521_03i(seed: int, year: int, path: Path) -> Path:
-    table = _azr_table(seed, year)
+    table = azr_table(seed, year)
     rounded = year >= ROUNDING_FROM_YEAR
     stichtag = f"31.12.{year}"
     listed = []

@@ -36,7 +36,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.demo.context import gemeinde_foreign_share
-from pipelines.demo.generator import DEMO_MARKER, _geo, _interp, _largest_remainder, _population_year, _rng
+from pipelines.demo.generator import (
+    DEMO_MARKER,
+    interpolate,
+    largest_remainder,
+    nrw_geography,
+    population_year,
+    seeded_rng,
+)
 from pipelines.demo.genesis_layout import TableLayout, fmt_count, stand_line, write_table
 from pipelines.demo.geography import RDB_2025, gemeinden_of_row, kreis_of, rdb_rows
 
@@ -215,7 +222,7 @@ class SchoolYear:
 # --------------------------------------------------------------------------------------------------------------
 # Small random helpers
 # --------------------------------------------------------------------------------------------------------------
-def _binom(r: random.Random, n: int, p: float) -> int:
+def binomial(r: random.Random, n: int, p: float) -> int:
     if n <= 0 or p <= 0.0:
         return 0
     if p >= 1.0:
@@ -230,7 +237,7 @@ def _multinomial(r: random.Random, n: int, probs: list[float]) -> list[int]:
     out = []
     rest, mass = n, sum(probs)
     for p in probs[:-1]:
-        k = _binom(r, rest, p / mass) if mass > 0 else 0
+        k = binomial(r, rest, p / mass) if mass > 0 else 0
         out.append(k)
         rest -= k
         mass -= p
@@ -251,10 +258,10 @@ def _schedule(r: random.Random, count: int, first: int, last: int, front: float)
 @lru_cache(maxsize=4)
 def school_register(seed: int, scale: int = 1) -> tuple[School, ...]:
     """All schools that exist in some Schuljahr 2011/12-2024/25, in a fixed order (RB, Kreis, Gemeinde, Schulart)."""
-    geo = _geo()
-    pop = _population_year(seed, 2018)
+    geo = nrw_geography()
+    pop = population_year(seed, 2018)
     gemeinden = [g for k in geo.kreise for g in geo.gemeinden_of[k]]
-    r = _rng(seed, "schools-register", scale)
+    r = seeded_rng(seed, "schools-register", scale)
     drafts: list[dict] = []
     for s in SCHULARTEN:
         n_start, n_end = s.n[0] * scale, s.n[1] * scale
@@ -266,9 +273,9 @@ def school_register(seed: int, scale: int = 1) -> tuple[School, ...]:
                 w *= 0.15  # Sekundarschulen are mostly in small and medium towns
             weights.append(w)
         if s.key == "Grundschule":  # every Gemeinde has at least one Grundschule per scale unit
-            counts = [scale + c for c in _largest_remainder(n_max - scale * len(gemeinden), weights)]
+            counts = [scale + c for c in largest_remainder(n_max - scale * len(gemeinden), weights)]
         else:
-            counts = _largest_remainder(n_max, weights)
+            counts = largest_remainder(n_max, weights)
         members = []
         for g, c in zip(gemeinden, counts):
             for i in range(c):
@@ -367,20 +374,20 @@ def _available(seed: int, scale: int, year: int) -> dict[str, set[str]]:
 def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
     """Every school open in Schuljahr year/year+1 (register id -> values)."""
     register = school_register(seed, scale)
-    pop = _population_year(seed, year)
-    pop18 = _population_year(seed, 2018)
+    pop = population_year(seed, year)
+    pop18 = population_year(seed, 2018)
     fshare = gemeinde_foreign_share(seed, year)
-    r = _rng(seed, "schools-year", scale, year)
+    r = seeded_rng(seed, "schools-year", scale, year)
     open_schools = [sc for sc in register if sc.is_open(year)]
 
     # pupils: the NRW total of a Schulart spread over its open schools
     pupils: dict[int, int] = {}
     for s in SCHULARTEN:
         members = [sc for sc in open_schools if sc.schulart == s.key]
-        total = round(_interp(s.pupils_k, year, _PUPIL_YEARS) * 1000)
+        total = round(interpolate(s.pupils_k, year, _PUPIL_YEARS) * 1000)
         weights = [sc.size * (pop[sc.gemeinde] / pop18[sc.gemeinde]) * _ramp(sc, s, year)
                    * math.exp(r.gauss(0.0, 0.03)) for sc in members]
-        for sc, n in zip(members, _largest_remainder(total, weights)):
+        for sc, n in zip(members, largest_remainder(total, weights)):
             pupils[sc.id] = n
 
     next_available = _available(seed, scale, year + 1)
@@ -393,23 +400,23 @@ def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
         n = pupils[sc.id]
         f_pop = fshare[sc.gemeinde] * _PUPIL_FOREIGN_RATIO
         f = min(0.92, f_pop * s.foreign * sc.segregation)
-        foreign = _binom(r, n, f)
+        foreign = binomial(r, n, f)
         f_eff = foreign / n if n else 0.0
         zwg_share = 1.0 - (1.0 - f) ** _ZWG_EXPONENT
         p_german_zwg = max(0.0, (zwg_share - f) / (1.0 - f)) if f < 1 else 0.0
-        zwg = foreign + _binom(r, n - foreign, p_german_zwg)
+        zwg = foreign + binomial(r, n - foreign, p_german_zwg)
         p_new = newcomer_rate * s.newcomer * (0.5 + 0.5 * f / 0.15)
-        newcomers = min(zwg, _binom(r, n, p_new))
-        hsu_total = _binom(r, zwg, s.hsu * (0.9 + 0.2 * t))
+        newcomers = min(zwg, binomial(r, n, p_new))
+        hsu_total = binomial(r, zwg, s.hsu * (0.9 + 0.2 * t))
         hsu: dict[str, int] = {}
         if hsu_total:
             counts = _multinomial(r, hsu_total, [w for _, w in hsu_langs])
             hsu = {lang: c for (lang, _), c in zip(hsu_langs, counts) if c}
-        female = _binom(r, n, s.female)
-        kl7 = _binom(r, n, s.kl7) if s.kl7 else 0
+        female = binomial(r, n, s.female)
+        kl7 = binomial(r, n, s.kl7) if s.kl7 else 0
         jg11 = 0
         if s.jg11 and (s.key != "Gesamtschule" or year - sc.open_year >= 6):
-            jg11 = _binom(r, n, s.jg11)
+            jg11 = binomial(r, n, s.jg11)
 
         transitions = None
         leavers = None
@@ -418,7 +425,7 @@ def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
             transitions = {}
             if sc.close_year > year + 1:
                 cohort = round(n / 4 * (0.92 + 0.13 * r.random()))
-                cohort_foreign = _binom(r, cohort, f_eff)
+                cohort_foreign = binomial(r, cohort, f_eff)
                 for group, size in (("g", cohort - cohort_foreign), ("f", cohort_foreign)):
                     probs = []
                     for key, needed, p_german, p_foreign in UEBERGAENGE:
@@ -445,15 +452,15 @@ def school_year(seed: int, year: int, scale: int = 1) -> dict[int, SchoolYear]:
                     size = round(size * 1.9)  # double Abitur cohort (G8 and G9) in summer 2013
                     probs_german = [p * (0.5 if i < 4 else 1.0) for i, p in enumerate(probs_german)]
                 probs_foreign = [p * m for p, m in zip(probs_german, _FOREIGN_ABSCHLUSS)]
-                n_foreign = _binom(r, size, min(0.95, f_eff * 1.05))
+                n_foreign = binomial(r, size, min(0.95, f_eff * 1.05))
                 german = _multinomial(r, size - n_foreign, probs_german) if sum(probs_german) else [0] * 5
                 foreign_l = _multinomial(r, n_foreign, probs_foreign) if sum(probs_foreign) else [0] * 5
                 for (key, _label, girls), cg, cf in zip(ABSCHLUESSE, german, foreign_l):
                     total = cg + cf
-                    leavers[key] = (total, _binom(r, total, min(0.95, girls * s.female / 0.49)), cf)
+                    leavers[key] = (total, binomial(r, total, min(0.95, girls * s.female / 0.49)), cf)
                 msa, msa_female, _ = leavers["mittlerer_abschluss"]
-                part = _binom(r, msa, _FHR_PART.get(s.key, 0.0))
-                fhr_part = (part, _binom(r, part, msa_female / msa) if msa else 0)
+                part = binomial(r, msa, _FHR_PART.get(s.key, 0.0))
+                fhr_part = (part, binomial(r, part, msa_female / msa) if msa else 0)
         out[sc.id] = SchoolYear(pupils=n, female=female, foreign=foreign, zwg=zwg, newcomers=newcomers, hsu=hsu,
                                 kl7=kl7, jg11=jg11, transitions=transitions, leavers=leavers, fhr_part=fhr_part)
     return out
@@ -489,19 +496,19 @@ def kreis_school_sums(seed: int, year: int, scale: int = 1) -> dict[tuple[str, s
 def vorschul_values(seed: int, year: int) -> dict[str, tuple[int, int, int, int, int, int]]:
     """Schulkindergärten (Vorschulbereich) per Gemeinde: (schools, pupils, female, foreign, 0, 0). About a third of
     the Kreise have one, in their largest Gemeinde (a plausibility assumption); about 25 in NRW with 2,000 children."""
-    geo = _geo()
-    pop = _population_year(seed, 2018)
+    geo = nrw_geography()
+    pop = population_year(seed, 2018)
     fshare = gemeinde_foreign_share(seed, year)
-    r = _rng(seed, "vorschul", year)
+    r = seeded_rng(seed, "vorschul", year)
     out: dict[str, tuple[int, int, int, int, int, int]] = {}
     for kreis in geo.kreise:
-        fixed = _rng(seed, "vorschul-kreis", kreis)
+        fixed = seeded_rng(seed, "vorschul-kreis", kreis)
         if fixed.random() > (0.55 if geo.kreisfrei(kreis) else 0.3):
             continue
         town = max(geo.gemeinden_of[kreis], key=lambda g: pop[g])
         schools = 2 if fixed.random() < 0.15 else 1
         pupils = sum(round(85 * math.exp(r.gauss(0.0, 0.2)) * (1 - 0.01 * (year - 2012))) for _ in range(schools))
-        out[town] = (schools, pupils, _binom(r, pupils, 0.43), _binom(r, pupils, min(0.9, fshare[town] * 1.3)), 0, 0)
+        out[town] = (schools, pupils, binomial(r, pupils, 0.43), binomial(r, pupils, min(0.9, fshare[town] * 1.3)), 0, 0)
     return out
 
 
@@ -706,7 +713,7 @@ def school_extract_rows(seed: int, year: int, kreis: str, scale: int = 1) -> tup
     now = school_year(seed, year, scale)
     before = school_year(seed, year - 1, scale)
     sj = schuljahr_label(year)
-    r = _rng(seed, "school-extract", scale, year, kreis)
+    r = seeded_rng(seed, "school-extract", scale, year, kreis)
     schulen: list[dict] = []
     hsu_rows: list[dict] = []
     for sc in register:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from pipelines.config import get_settings
-from pipelines.demo.generator import generate_demo
+from pipelines.demo.families import generate_demo
 from pipelines.landing import inbox_files
 
 
