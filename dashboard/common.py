@@ -145,7 +145,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def _excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
+def excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:  # openpyxl stores a text starting with "=" as formula
         spreadsheet_safe(frame).to_excel(writer, index=False, sheet_name=sheet_name[:31])
@@ -180,7 +180,7 @@ def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
         )
     with right:
         st.download_button(
-            "Excel herunterladen", lambda: _excel_bytes(frame, base_name), file_name=f"{base_name}.xlsx",
+            "Excel herunterladen", lambda: excel_bytes(frame, base_name), file_name=f"{base_name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
             icon=":material/table_view:", **DOWNLOAD,
         )

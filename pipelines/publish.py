@@ -17,6 +17,7 @@ import duckdb
 
 from pipelines.config import Settings
 from pipelines.incremental import current_fingerprint
+from pipelines.processes import process_alive
 
 # Every table the dashboard may read, and the warehouse query that fills it.
 SERVING_TABLES: dict[str, str] = {
@@ -99,13 +100,11 @@ def publish_snapshot(settings: Settings) -> dict[str, int]:
 def remove_stale_temporaries(settings: Settings) -> list[Path]:
     """Remove what a killed publish left next to the snapshot (.serving.duckdb.<pid>.tmp and its .wal,
     .validation_report.<pid>.zip) when process <pid> no longer runs; returns what was removed."""
-    from pipelines.run import _process_alive
-
     removed = []
     patterns = (f".{settings.serving_path.name}.*.tmp*", f".{settings.validation_report_path.stem}.*")
     for path in sorted({path for pattern in patterns for path in settings.data_dir.glob(pattern)}):
         pid = path.name.split(".")[-2 if path.name.endswith((".tmp", ".zip")) else -3]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             if path.is_dir():  # DuckDB's spill folder <file>.tmp
                 shutil.rmtree(path, ignore_errors=True)
             else:

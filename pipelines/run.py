@@ -31,6 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipelines.config import DBT_PROJECT_DIR, Settings, get_settings
 from pipelines.formatting_de import format_number
+from pipelines.processes import process_alive
 from pipelines.progress import PROGRESS_LOGGER
 
 DAGSTER_YAML = """\
@@ -69,20 +70,10 @@ def release_dead_runs(instance) -> None:
     )
     for run in unfinished:
         pid = run.tags.get(PID_TAG)
-        if pid is None or _process_alive(int(pid)):
+        if pid is None or process_alive(int(pid)):
             continue  # started from the Dagster UI (its daemon looks after it), or still running
         instance.report_run_failed(run, f"Prozess {pid} dieses Laufs existiert nicht mehr (abgebrochen).")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # ----------------------------------------------------------------------------------------------------------------

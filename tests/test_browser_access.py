@@ -16,7 +16,7 @@ import pytest
 
 from dashboard import access
 from tests.conftest import (
-    ARTIFACTS, PASSWORDS, _free_port, browser_sign_in as _sign_in, settle as _settle, sign_in_keeping_cookie,
+    ARTIFACTS, PASSWORDS, browser_sign_in as _sign_in, free_port, settle as _settle, sign_in_keeping_cookie,
     sign_in_opener, start_dashboard, stop_dashboard,
 )
 
@@ -329,7 +329,7 @@ def oidc_dashboard(demo_pipeline, tmp_path_factory):
         "ki-olpe": access.Account("ki-olpe", "KI Olpe OIDC", access.ROLE_KI, ki="KI05966",
                                   email="Team@KI-Olpe.example"),
     })
-    port = _free_port()
+    port = free_port()
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(
         "[auth]\n"

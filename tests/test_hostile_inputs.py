@@ -235,7 +235,7 @@ def test_every_download_neutralises_formula_cells_and_keeps_numbers_numbers():
     import pandas as pd
     from openpyxl import load_workbook
 
-    from dashboard.common import _excel_bytes, csv_bytes, spreadsheet_safe
+    from dashboard.common import csv_bytes, excel_bytes, spreadsheet_safe
     from tests.conftest import read_download_csv
 
     hostile = [FORMULA_FILE_NAME, "+49 2761 81-0", "-2+3", "@SUMME(A1:A9)", "\tTab", "\rCR", "=1+1"]
@@ -253,7 +253,7 @@ def test_every_download_neutralises_formula_cells_and_keeps_numbers_numbers():
     from_csv = read_download_csv(csv_bytes(frame))
     assert from_csv["Datei"].tolist() == ["'" + value for value in hostile]
     assert from_csv["Wert"].tolist() == frame["Wert"].tolist()  # still numbers after the round trip
-    sheet = load_workbook(io.BytesIO(_excel_bytes(frame, "daten"))).active
+    sheet = load_workbook(io.BytesIO(excel_bytes(frame, "daten"))).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]  # openpyxl would write "=..." as formula
     # (XML reads a CR back as LF)

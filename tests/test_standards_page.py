@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import standards_data as data
-from dashboard.common import _excel_bytes, csv_bytes
+from dashboard.common import csv_bytes, excel_bytes
 from dashboard.standards_data import StandardsViewer
 from tests.conftest import PASSWORDS, PROJECT_ROOT, sign_in
 from tests.conftest import read_download_csv as _csv
@@ -305,7 +305,7 @@ def test_a_ki_sees_no_other_centre_by_name_or_code(served, own):
     for frame in frames:
         texts += _texts_of_frame(frame)
         texts.append(csv_bytes(frame).decode("utf-8-sig"))
-        texts += _texts_of_frame(pd.read_excel(io.BytesIO(_excel_bytes(frame, "daten")), dtype=str))
+        texts += _texts_of_frame(pd.read_excel(io.BytesIO(excel_bytes(frame, "daten")), dtype=str))
     every_text = "\n".join(texts)
     assert own_name in every_text and own in every_text  # the own centre is there, by name and code
     leaks = {pattern.pattern for pattern in _forbidden(served, own) if pattern.search(every_text)}

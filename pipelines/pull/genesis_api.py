@@ -301,7 +301,7 @@ class GenesisClient:
     def download(self, request: PullRequest, *, job: JobSettings = JobSettings()) -> DownloadedTable:
         """Download one table as the web service's ffcsv ZIP (large tables through a background job); the table
         CSV only when the portal refuses ffcsv. Raises PullError with a German message."""
-        _check_request(self.portal, request)
+        check_request(self.portal, request)
         table = request.table_code
         log.info("GENESIS-Abruf: %s, Tabelle %s (ffcsv)", self.portal.id, table)
         answer = self._post(TABLEFILE_PATH, _form(request, "ffcsv"), subject=table)
@@ -546,7 +546,7 @@ def _check_table_code(portal: GenesisPortal, table: str) -> None:
         )
 
 
-def _check_request(portal: GenesisPortal, request: PullRequest) -> None:
+def check_request(portal: GenesisPortal, request: PullRequest) -> None:
     table = request.table_code
     _check_table_code(portal, table)
     for label, year in (("Startjahr", request.start_year), ("Endjahr", request.end_year)):

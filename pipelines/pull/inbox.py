@@ -27,7 +27,7 @@ from pipelines.pull.genesis_api import (
     JobSettings,
     PullError,
     PullRequest,
-    _check_request,
+    check_request,
     configured_portal,
     credentials,
 )
@@ -163,7 +163,7 @@ def _pull_portal(
     valid: list[PullRequest] = []
     for request in requests:  # a request that cannot be sent fails before anything is asked of the portal
         try:
-            _check_request(portal, request)
+            check_request(portal, request)
             valid.append(request)
         except PullError as error:
             _fail(report, request, error)
