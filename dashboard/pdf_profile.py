@@ -45,6 +45,7 @@ from dashboard.formatting import format_change, format_date, format_number, form
 from dashboard.labels import (
     REPORTING_LABEL, STATUS_SUPPRESSED, group_label, reporting_text, stage_rank, value_status,
 )
+from dashboard.profile_data import profile_indicators
 from dashboard.series_breaks import SeriesBreak, text_with_source, within
 
 FONT = "Vera"
@@ -214,8 +215,6 @@ def profile_stages(
 ) -> list[tuple[str, list[IndicatorProfile], list[str]]]:
     """Per stage of the Bildungskette, in order: the indicators with data for the Kreis, and the names of those
     the catalogue lists but that have no data yet."""
-    from dashboard.profile_data import profile_indicators
-
     kreis = districts.set_index("ags").loc[ags].to_dict() | {"ags": ags}
     indicators = profile_indicators(indicators)
     catalogue = indicators.assign(_rank=indicators["stage"].map(stage_rank)).sort_values(["_rank", "name_de"])

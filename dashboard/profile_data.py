@@ -169,17 +169,3 @@ def profile_table(profile: pd.DataFrame, catalogue: pd.DataFrame, breaks: list[S
     present = [c for c in columns if c in frame.columns]
     return with_break_column(frame[present].rename(columns=columns), breaks, profile["indicator_id"],
                              profile["group_id"], profile["year"])
-
-
-def profile_pdf(ags: str) -> bytes:
-    """The printable Kreisprofil of one unit (built only when the reader asks for it)."""
-    from dashboard import serving
-    from dashboard.pdf_profile import build_kreisprofil_pdf
-
-    districts = serving.districts()
-    rb_ags = districts.set_index("ags").loc[ags, "rb_ags"]
-    return build_kreisprofil_pdf(
-        ags, serving.values_of_units((ags, rb_ags, "05")), serving.indicators(), districts,
-        breaks=serving.series_breaks(),
-        is_synthetic=bool(serving.snapshot_info()["is_synthetic"]) or None,
-    )

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access
+from dashboard.series_breaks import SeriesBreak, from_frame
 from pipelines.config import get_settings
 
 
@@ -162,11 +163,9 @@ def table_freshness() -> pd.DataFrame:
     return query("select * from genesis_table_freshness order by portal_id, table_code")
 
 
-def series_breaks() -> list:
+def series_breaks() -> list[SeriesBreak]:
     """The known breaks in the indicator series (table series_breaks) as dashboard.series_breaks.SeriesBreak, for the
     charts, the Steckbriefe, the PDF and the downloads; none for a snapshot published before the table existed."""
-    from dashboard.series_breaks import from_frame
-
     if "series_breaks" not in _snapshot_tables(snapshot_version()):
         return []
     return from_frame(query("select * from series_breaks order by indicator_id, chart_position, break_id"))

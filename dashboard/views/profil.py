@@ -23,6 +23,20 @@ VERDICT_BADGES = {
 }
 
 
+def _profile_pdf(ags: str) -> bytes:
+    """The printable Kreisprofil of one unit, built only when the reader asks for it."""
+    # ReportLab takes about 0,4 s to import: only a server that is asked for a PDF pays it.
+    from dashboard.pdf_profile import build_kreisprofil_pdf
+
+    districts = serving.districts()
+    rb_ags = districts.set_index("ags").loc[ags, "rb_ags"]
+    return build_kreisprofil_pdf(
+        ags, serving.values_of_units((ags, rb_ags, "05")), serving.indicators(), districts,
+        breaks=serving.series_breaks(),
+        is_synthetic=bool(serving.snapshot_info()["is_synthetic"]) or None,
+    )
+
+
 def _tile(tile: profile_data.Tile) -> None:
     with st.container(border=True):
         if tile.is_suppressed:
@@ -76,7 +90,7 @@ def main() -> None:
     pdf_column, data_column = st.columns([1, 2])
     with pdf_column:
         st.download_button(
-            "Kreisprofil als PDF", lambda: profile_data.profile_pdf(ags), file_name=f"kreisprofil_{ags}.pdf",
+            "Kreisprofil als PDF", lambda: _profile_pdf(ags), file_name=f"kreisprofil_{ags}.pdf",
             mime="application/pdf", icon=":material/picture_as_pdf:", type="primary", key="profile_pdf", **DOWNLOAD,
         )
     with data_column:
