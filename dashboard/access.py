@@ -4,7 +4,7 @@ Roles, in one place (`RIGHTS`, `INTERNAL_PAGES`, `PUBLIC_TABLES`):
 - oeffentlich (nobody signed in): the indicator pages only. Kreis-held detail there is already protected by the
   suppression rules (`is_suppressed`); no file names, no rejected files, no run history, nothing from KI reports.
 - ki (a Kommunales Integrationszentrum): the internal pages too; its own centre by name, every other centre only
-  under an anonymous label ("KI A", "KI B", ...: `centre_label`).
+  under a number ("KI 1", "KI 2", ...: dashboard/standards_data.py, `pseudonyms`).
 - koordinierungsstelle (the Landesweite Koordinierungsstelle): everything, every centre by name.
 
 Three lines of defence: app.py builds the navigation per role (`allowed_pages`: a public session never gets an
@@ -33,7 +33,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -402,7 +402,6 @@ def _cookie_script(value: str | None, max_age: int) -> str:
 _SESSION_USER = "access_user"  # (username, password stamp) of a password sign-in in this browser session
 _SIGNED_OUT = "access_signed_out"  # after sign-out: this session no longer honours the cookie it started with
 _PENDING_COOKIE = "access_pending_cookie"  # cookie script to send in the next run (after the rerun)
-_CENTRE_SALT = "access_centre_salt"
 
 SIGN_IN_FAILED_DE = "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch."
 
@@ -500,9 +499,9 @@ def check_tables(tables: Iterable[str]) -> None:
         raise AccessDenied("Diese Daten sind nur nach Anmeldung zugänglich.")
 
 
-def download_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def download_frame(frame: pd.DataFrame, all_files: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """What a download may contain for this session's user: no file names for the public; for a KI only the names
-    of the files it may see (`visible_files`), the others emptied."""
+    of the files it may see (`visible_files` of `all_files()`, the snapshot's source_files), the others emptied."""
     if not _in_script_run():
         return frame
     user = current_user()
@@ -511,9 +510,7 @@ def download_frame(frame: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in frame.columns if c in FILE_NAME_COLUMNS - {"archive_path"}]
     if not columns or user.rights.centre_names == "alle":
         return frame
-    from dashboard import serving
-
-    shown = set(visible_files(serving.source_files(), user)["file_name"])
+    shown = set(visible_files(all_files(), user)["file_name"])
     result = frame.copy()
     for column in columns:
         result[column] = result[column].astype(object).where(result[column].isin(shown), None)
@@ -532,67 +529,6 @@ def visible_files(files: pd.DataFrame, user: User | None = None) -> pd.DataFrame
         return files.iloc[0:0]
     own = {user.ki, user.ki.removeprefix("KI")[:5]}
     return files[~files["is_kreis_held"].astype(bool) | files["owner_ags"].isin(own)]
-
-
-# --- Centres under their name or an anonymous label ----------------------------------------------------------------
-
-def _letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA, ... (as spreadsheet columns)."""
-    text = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        text = chr(ord("A") + rest) + text
-    return text
-
-
-def anonymous_labels(codes: Iterable[str], salt: bytes, own: str | None = None) -> dict[str, str]:
-    """"KI A", "KI B", ... for the centres in `codes` (own centre left out), in an order drawn from `salt`: neither
-    the code order nor the alphabet of the names shows through the letters."""
-    others = sorted({c for c in codes if c != own}, key=lambda c: hmac.new(salt, c.encode(), hashlib.sha256).digest())
-    return {code: f"KI {_letters(i)}" for i, code in enumerate(others)}
-
-
-def _session_salt() -> bytes:
-    if _CENTRE_SALT not in st.session_state:
-        st.session_state[_CENTRE_SALT] = secrets.token_bytes(16)
-    return st.session_state[_CENTRE_SALT]
-
-
-def _all_centre_codes() -> list[str]:
-    from dashboard import serving
-
-    districts = serving.districts()
-    return districts.loc[districts["level"] == "KI", "ags"].tolist()
-
-
-def centre_label(ki_ags: str, name: str, user: User | None = None) -> str:
-    """The centre's name when the user may see it (Koordinierungsstelle: all; KI: its own), else its anonymous
-    label, the same for the same centre throughout the browser session."""
-    user = user or current_user()
-    if user.sees_centre_name(ki_ags):
-        return name
-    codes = set(_all_centre_codes()) | {ki_ags}
-    return anonymous_labels(codes, _session_salt(), own=user.ki)[ki_ags]
-
-
-def centre_frame(frame: pd.DataFrame, code_column: str = "ki_ags", name_column: str = "name",
-                 hide_columns: Sequence[str] = (), user: User | None = None) -> pd.DataFrame:
-    """A table of centres as this user may see and download it: names the user may not see become the anonymous
-    label, and so do their codes (a code names the centre too); `hide_columns` (e.g. the area's AGS) are emptied."""
-    user = user or current_user()
-    result = frame.copy()
-    if result.empty:
-        return result
-    labels = {code: centre_label(code, code, user) for code in result[code_column].dropna().unique()}
-    hidden = ~result[code_column].map(user.sees_centre_name).astype(bool)
-    result.loc[hidden, name_column] = result.loc[hidden, code_column].map(labels)
-    result[code_column] = result[code_column].astype(object)
-    result.loc[hidden, code_column] = result.loc[hidden, code_column].map(labels)
-    for column in hide_columns:
-        result[column] = result[column].astype(object)
-        result.loc[hidden, column] = None
-    return result
 
 
 # --- Sign-in box in the sidebar --------------------------------------------------------------------------------------
@@ -643,19 +579,9 @@ def _sign_out(user: User) -> None:
     st.rerun()
 
 
-def _centre_name(code: str) -> str:
-    from dashboard import serving
-
-    try:
-        districts = serving.districts()
-    except serving.SnapshotMissing:
-        return code
-    names = districts.loc[districts["ags"] == code, "display_name"]
-    return str(names.iloc[0]) if len(names) else code
-
-
-def sign_in() -> User:
-    """The sign-in box in the sidebar (form, or who is signed in and "Abmelden"); returns this run's user."""
+def sign_in(centre_name: Callable[[str], str]) -> User:
+    """The sign-in box in the sidebar (form, or who is signed in and "Abmelden"); returns this run's user.
+    `centre_name`: the name of a KI for its code (app.py takes it from the snapshot)."""
     accounts, problem = _accounts_or_problem()
     key = cookie_key()
     _restore_from_cookie(accounts, key)
@@ -667,7 +593,7 @@ def sign_in() -> User:
         if problem:
             st.error(problem)
         if user.signed_in:
-            role = _centre_name(user.ki) if user.ki else user.rights.label_de  # a KI: the name of its centre
+            role = centre_name(user.ki) if user.ki else user.rights.label_de  # a KI: the name of its centre
             st.markdown(f"Angemeldet als **{user.name}**  \n{role}")
             if st.button("Abmelden", key="access_sign_out", icon=":material/logout:"):
                 _sign_out(user)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import access
+from dashboard import access, serving
 
 st.set_page_config(page_title="Integrationsmonitor NRW", page_icon=":material/monitoring:", layout="wide")
 VIEWS = Path(__file__).with_name("views")
@@ -22,7 +22,7 @@ PAGE_ERROR_DE = (
 def show_page() -> None:
     # Sign-in box in the sidebar; the navigation holds only the pages this user's role may open (dashboard/access.py):
     # the script of an internal page never runs for a public session.
-    user = access.sign_in()
+    user = access.sign_in(serving.centre_name)
     navigation = st.navigation(access.allowed_pages(user, [
         st.Page(VIEWS / "profil.py", title="Kreisprofil", icon=":material/home:", default=True),
         st.Page(VIEWS / "gemeinden.py", title="Gemeinden", icon=":material/location_city:", url_path="gemeinden"),

@@ -165,13 +165,13 @@ DOWNLOAD = {"on_click": "ignore"}
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Daten als CSV herunterladen") -> None:
-    frame = access.download_frame(frame)  # no file names for the public
+    frame = access.download_frame(frame, serving.source_files)  # no file names for the public
     st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key, **DOWNLOAD)
 
 
 def downloads(frame: pd.DataFrame, base_name: str, key: str) -> None:
     """CSV and Excel of the data behind a chart or table; the Excel file is only built when it is asked for."""
-    frame = access.download_frame(frame)  # no file names for the public
+    frame = access.download_frame(frame, serving.source_files)  # no file names for the public
     left, right = st.columns(2)
     with left:
         st.download_button(

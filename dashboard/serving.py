@@ -163,6 +163,17 @@ def table_freshness() -> pd.DataFrame:
     return query("select * from genesis_table_freshness order by portal_id, table_code")
 
 
+def centre_name(code: str) -> str:
+    """The name of a KI (or any unit) for its code, as the districts table has it; the code itself when there is no
+    snapshot yet or the code is unknown (the sign-in box shows it for a signed-in KI)."""
+    try:
+        units = districts()
+    except SnapshotMissing:
+        return code
+    names = units.loc[units["ags"] == code, "display_name"]
+    return str(names.iloc[0]) if len(names) else code
+
+
 def series_breaks() -> list[SeriesBreak]:
     """The known breaks in the indicator series (table series_breaks) as dashboard.series_breaks.SeriesBreak, for the
     charts, the Steckbriefe, the PDF and the downloads; none for a snapshot published before the table existed."""

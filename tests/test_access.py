@@ -244,18 +244,6 @@ def test_roles_open_pages_and_tables_as_declared():
     assert "source_files" not in access.PUBLIC_TABLES and "ki_standard_evaluations" not in access.PUBLIC_TABLES
 
 
-def test_anonymous_labels_hide_code_order_and_leave_out_the_own_centre():
-    codes = list(access.known_centres())  # the 54 KIs
-    labels = access.anonymous_labels(codes, b"salt-1", own="KI05966")
-    assert "KI05966" not in labels and len(labels) == 53
-    assert sorted(labels.values()) == sorted(f"KI {access._letters(i)}" for i in range(53))
-    assert {"KI A", "KI Z", "KI AA", "KI BA"} <= set(labels.values())
-    in_code_order = [labels[c] for c in sorted(labels)]
-    assert in_code_order != [f"KI {access._letters(i)}" for i in range(53)]
-    assert access.anonymous_labels(codes, b"salt-1", own="KI05966") == labels  # stable for one salt
-    assert access.anonymous_labels(codes, b"salt-2", own="KI05966") != labels
-
-
 # --- the app through AppTest ----------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -463,36 +451,3 @@ def test_removed_account_is_signed_out_at_once(served, user_file):
     app.run()
     assert not app.exception
     assert not app.dataframe and app.title[0].value != "Daten & Qualität"
-
-
-def test_centre_labels_per_role(served):
-    def script():
-        import pandas as pd
-        import streamlit as st
-
-        from dashboard import access
-
-        frame = pd.DataFrame({"ki_ags": ["KI05966", "KI05970", "KI05111"],
-                              "name": ["KI Kreis Olpe", "KI Kreis Siegen-Wittgenstein", "KI Düsseldorf"],
-                              "area_ags": ["05966", "05970", "05111"], "wert": [1.0, 2.0, 3.0]})
-        for role, ki in [("oeffentlich", None), ("ki", "KI05966"), ("koordinierungsstelle", None)]:
-            user = access.User(role=role, username=role, ki=ki)
-            shown = access.centre_frame(frame, hide_columns=["area_ags"], user=user)
-            st.dataframe(shown, key=f"frame_{role}")
-            st.write(access.centre_label("KI05970", "KI Kreis Siegen-Wittgenstein", user))
-
-    app = AppTest.from_function(script, default_timeout=60).run()
-    assert not app.exception
-    public, ki, laki = (frame.value for frame in app.dataframe)
-    labels = [m.value for m in app.markdown]
-    assert labels[0].startswith("KI ") and labels[2] == "KI Kreis Siegen-Wittgenstein"
-    assert labels[1] == ki.set_index("wert").loc[2.0, "name"]  # the same label for the same centre in one session
-    assert ki["name"].tolist()[0] == "KI Kreis Olpe" and ki["ki_ags"].tolist()[0] == "KI05966"
-    assert ki["area_ags"].tolist()[0] == "05966"
-    for frame in (public, ki.iloc[1:]):
-        assert frame["name"].str.fullmatch(r"KI [A-Z]{1,2}").all()
-        assert (frame["ki_ags"] == frame["name"]).all() and frame["area_ags"].isna().all()
-    assert public["name"].nunique() == 3
-    assert laki.equals(pd.DataFrame({"ki_ags": ["KI05966", "KI05970", "KI05111"],
-                                     "name": ["KI Kreis Olpe", "KI Kreis Siegen-Wittgenstein", "KI Düsseldorf"],
-                                     "area_ags": ["05966", "05970", "05111"], "wert": [1.0, 2.0, 3.0]}))
