@@ -62,9 +62,11 @@ from pipelines.config import DBT_PROJECT_DIR, export_for_dbt, get_settings
 from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
 from pipelines.templates.spec import template_specs
 from pipelines.incremental import Changes, detect_changes
-from pipelines.landing import connect_warehouse, inbox_files, land_inbox, record_validation_results
+from pipelines.landing import inbox_files, land_inbox, record_validation_results
 from pipelines.progress import report_progress
 from pipelines.publish import publish_snapshot
+from pipelines.validation import build_data_docs, docs_dir, mark_files_checked, rows_checked, validate_loaded_data
+from pipelines.warehouse import connect_warehouse
 
 WAREHOUSE_POOL = "warehouse"
 RAW_CELLS = AssetKey(["raw", GENESIS_CELLS])
@@ -221,10 +223,6 @@ def land_inbox_files(context: AssetExecutionContext):
     # The blocking checks: the new files' validation at landing (their rows are written exactly as validated), and
     # the suites over the rows as written of every file that has not passed yet (a run killed before it marked its
     # files, a file beside a rejected one); together the Data Docs the dashboard links.
-    from pipelines.validation import (
-        build_data_docs, docs_dir, mark_files_checked, rows_checked, validate_loaded_data,
-    )
-
     record_validation_results(settings, report.validation_records)
     mark_files_checked(settings, report.validated)
     results, records, checked = validate_loaded_data(

@@ -18,6 +18,7 @@ import duckdb
 from pipelines.config import Settings
 from pipelines.incremental import current_fingerprint
 from pipelines.processes import process_alive
+from pipelines.validation import data_docs_site
 
 # Every table the dashboard may read, and the warehouse query that fills it.
 SERVING_TABLES: dict[str, str] = {
@@ -115,8 +116,6 @@ def remove_stale_temporaries(settings: Settings) -> list[Path]:
 
 def _publish_data_docs(settings: Settings) -> None:
     """The validation report (GX Data Docs, a folder of HTML pages) as one zip next to the snapshot, for download."""
-    from pipelines.validation import data_docs_site
-
     site = data_docs_site(settings)
     if not site.exists():
         return

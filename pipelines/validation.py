@@ -26,9 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.catalogue import SourceSpec
+from pipelines.catalogue import SourceSpec, source_catalogue
 from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
 from pipelines.formatting_de import format_number
+from pipelines.templates.spec import template_specs
+from pipelines.warehouse import connect_warehouse
 
 # No network in this product's runs: GX's usage analytics stay off.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -185,9 +188,6 @@ def template_rules(raw_table: str) -> list[Rule]:
     """The template's own rules (pipelines/templates/kreis_templates.yml) as expectations."""
     import great_expectations as gx
 
-    from pipelines.extracts import template_table
-    from pipelines.templates.spec import template_specs
-
     expect = gx.expectations
     [(template, sheet)] = [
         (template, sheet) for template in template_specs().values() for sheet in template.sheets
@@ -233,8 +233,6 @@ def known_ki_ids() -> frozenset[str]:
 
 def suite_for(raw_table: str):
     """(frame builder, rules) of a raw table."""
-    from pipelines.extracts import BA_CELLS, GENESIS_CELLS
-
     if raw_table == GENESIS_CELLS:
         return genesis_frames, genesis_rules()
     if raw_table == BA_CELLS:
@@ -345,11 +343,6 @@ def validate_loaded_data(
     raw.validation_results, and the sha256 of the files checked (for mark_files_checked once all passed)."""
     from datetime import datetime, timezone
 
-    from pipelines.catalogue import source_catalogue
-    from pipelines.extracts import BA_CELLS, GENESIS_CELLS, template_table
-    from pipelines.landing import connect_warehouse
-    from pipelines.templates.spec import template_specs
-
     # raw table -> the column naming each row's source, or the one source the whole table belongs to
     tables: dict[str, tuple[str | None, str | None]] = {GENESIS_CELLS: ("table_code", None), BA_CELLS: ("source_id", None)}
     tables.update({
@@ -407,7 +400,6 @@ def mark_files_checked(settings: Settings, sha256s: list[str]) -> None:
     """Remember the files whose rows passed the blocking checks: later runs do not check them again."""
     from datetime import datetime, timezone
 
-    from pipelines.landing import connect_warehouse
 
     if not sha256s:
         return

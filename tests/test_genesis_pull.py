@@ -678,7 +678,7 @@ def pulled_pipeline(tmp_path_factory, demo_files):
     Landesdatenbank NRW has no credentials); then the next night's pull, with the functions the pull asset calls,
     on the warehouse that run left."""
     from pipelines.config import Settings
-    from pipelines.landing import connect_warehouse
+    from pipelines.warehouse import connect_warehouse
     from pipelines.pull.freshness import known_stands
     from tests.test_pipeline_e2e import demo_file
 
@@ -801,7 +801,7 @@ def test_data_page_shows_the_freshness_of_the_pulled_tables(pulled_pipeline, use
 def test_known_stands_count_loaded_and_rejected_pulled_files(tmp_path: Path) -> None:
     """A rejected pulled file is not fetched again for the same Stand (it would be rejected again, every night)."""
     from pipelines.config import Settings
-    from pipelines.landing import connect_warehouse
+    from pipelines.warehouse import connect_warehouse
     from pipelines.pull.freshness import known_stands, record_checks
     from pipelines.pull.inbox import PullCheck
 
