@@ -11,11 +11,12 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 # dbt and Great Expectations on every start of every process: 16 s of a 97-s pipeline run (docs/performance.md).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run pipeline dashboard dagster test demo screenshots benchmark-dashboard clean help
+.PHONY: run pipeline dashboard dagster test lint demo screenshots benchmark-dashboard clean help
 
 help:
 	@echo "make run       - set up, run the pipeline (demo data if the inbox is empty), start the dashboard"
 	@echo "make test      - set up with test extras and Chromium, run every test"
+	@echo "make lint      - the import contracts (no cycles, no demo in production code; also part of make test)"
 	@echo "make pipeline  - set up and run the pipeline once (no dashboard; for scripts and cron)"
 	@echo "make dagster   - the Dagster UI on the same definitions"
 	@echo "make screenshots - refresh docs/screenshots/ (every page on the demo data)"
@@ -67,6 +68,10 @@ dagster: $(VENV)/.installed
 # for all of them (tests/conftest.py built_once, under a file lock).
 test: $(VENV)/.installed-test /usr/bin/chromium
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n 3 --dist loadfile
+
+# The import contracts of pyproject.toml [tool.importlinter] (tests/test_architecture.py runs them in `make test` too).
+lint: $(VENV)/.installed-test
+	$(BIN)/lint-imports
 
 # Screenshots of every page on the demo data for docs/screenshots/ (Chromium via Playwright, like the tests).
 screenshots: pipeline $(VENV)/.installed-test /usr/bin/chromium

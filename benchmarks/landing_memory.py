@@ -46,7 +46,7 @@ def _genesis_table(lines: int) -> bytes:
     return b"\n".join(rows[:first] + (body * (lines // len(body) + 1))[:lines] + rows[footer:])
 
 
-def _workbook_bomb(unpacked_bytes: int) -> bytes:
+def workbook_bomb(unpacked_bytes: int) -> bytes:
     """A valid .xlsx (openpyxl) whose worksheet XML is padded with blanks to `unpacked_bytes`."""
     from openpyxl import Workbook
 
@@ -102,7 +102,7 @@ def main() -> None:
     print(f"Grenzen: Datei {settings.max_file_bytes / 2**20:.0f} MB (IM_MAX_FILE_MB), entpackt "
           f"{settings.max_unpacked_bytes / 2**20:.0f} MB (IM_MAX_UNPACKED_MB); 0 = keine Grenze")
     cases = {
-        "bomb": lambda: ("zipbombe.xlsx", _workbook_bomb(1536 << 20)),
+        "bomb": lambda: ("zipbombe.xlsx", workbook_bomb(1536 << 20)),
         "million": lambda: ("million_zeilen.csv", _genesis_table(1_000_000)),
         "at_limit": lambda: ("knapp_unter_der_grenze.csv",
                              _genesis_table(int(settings.max_file_bytes * 0.95 / 55) or 180_000)),

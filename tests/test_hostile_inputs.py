@@ -166,7 +166,7 @@ def test_a_file_still_being_written_waits_for_the_next_run(workspace, demo_files
 
 def _workbook_bomb(unpacked_mb: int) -> bytes:
     """A valid .xlsx whose worksheet unpacks to `unpacked_mb` MB: a few hundred KB packed (the benchmark's)."""
-    from benchmarks.landing_memory import _workbook_bomb as workbook_bomb
+    from benchmarks.landing_memory import workbook_bomb
 
     return workbook_bomb(unpacked_mb << 20)
 
