@@ -64,7 +64,7 @@ from pipelines.templates.spec import template_specs
 from pipelines.incremental import Changes, detect_changes
 from pipelines.landing import inbox_files, land_inbox, record_validation_results
 from pipelines.progress import report_progress
-from pipelines.publish import publish_snapshot
+from pipelines.publish import SERVED_MARTS, publish_snapshot
 from pipelines.validation import build_data_docs, docs_dir, mark_files_checked, rows_checked, validate_loaded_data
 from pipelines.warehouse import connect_warehouse
 
@@ -323,11 +323,7 @@ def integrationsmonitor_dbt_assets(context: AssetExecutionContext, dbt: DbtCliRe
 
 @asset(
     deps=[
-        *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model)
-          for model in ("indicator_values", "indicators", "dim_districts", "base_figures", "source_tables", "source_file_versions",
-                        "indicator_comparisons", "indicator_group_gaps", "kreis_vergleichstypen",
-                        "ki_metrics", "ki_needs_offers", "ki_standards", "ki_standard_evaluations",
-                        "genesis_table_freshness")),
+        *(get_asset_key_for_model([integrationsmonitor_dbt_assets], model) for model in SERVED_MARTS),
         RAW_FILES,
         RAW_REJECTED,
     ],

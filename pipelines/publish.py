@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,12 @@ SERVING_TABLES: dict[str, str] = {
     ),
 }
 
+
+# The dbt marts the snapshot is copied from, read off the queries above: the publish asset depends on exactly these
+# (pipelines/definitions.py), so a change to any of them publishes.
+SERVED_MARTS: tuple[str, ...] = tuple(sorted(
+    {mart for query in SERVING_TABLES.values() for mart in re.findall(r"\bwh\.marts\.(\w+)", query)}
+))
 
 def publish_snapshot(settings: Settings) -> dict[str, int]:
     """Copy the serving tables from the warehouse into a new file and rename it over the old snapshot, with the

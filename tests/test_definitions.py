@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
+from dashboard import access
 from pipelines.definitions import WAREHOUSE_POOL, defs, land_inbox_files, raw_cells_have_lineage
+from pipelines.publish import SERVED_MARTS, SERVING_TABLES
 
 
 def _graph():
@@ -27,6 +29,15 @@ def test_dbt_sources_map_onto_the_ingestion_asset_and_publish_is_last():
     publish = graph.get(AssetKey(["serving_snapshot"]))
     assert AssetKey(["marts", "indicator_values"]) in publish.parent_keys
     assert not publish.child_keys
+
+
+def test_publish_depends_on_every_mart_it_copies_and_the_public_tables_are_published():
+    """One list of what is published (publish.SERVING_TABLES): the asset's dependencies are the marts its queries
+    read, and every table the dashboard lets the public read is one that publishing writes."""
+    publish = _graph().get(AssetKey(["serving_snapshot"]))
+    marts = {key.path[-1] for key in publish.parent_keys if key.path[0] == "marts"}
+    assert marts == set(SERVED_MARTS) and {"series_breaks", "indicator_values", "ki_standards"} <= marts
+    assert access.PUBLIC_TABLES <= set(SERVING_TABLES) | {"snapshot_info"}
 
 
 def test_every_warehouse_writer_is_in_the_single_writer_pool():
