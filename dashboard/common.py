@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access, serving
-from dashboard.formatting import format_stand
+from dashboard.formatting import format_number, format_stand
 from dashboard.labels import (  # noqa: F401 (re-exported for the pages)
     BILDUNGSKETTE, GROUP_LABELS_DE, REPORTING_LABEL, STATUS_SUPPRESSED, reporting_text, stage_rank, stage_section,
     table_label,
@@ -26,10 +26,18 @@ DEMO_BANNER = (
 GROUP_NAMES = GROUP_LABELS_DE
 
 SUPPRESSED_TEXT = STATUS_SUPPRESSED
-SUPPRESSED_REASON = (
-    "Gesperrt (Geheimhaltung): Die Zahl beruht auf weniger als 5 Fällen oder würde zusammen mit den anderen "
-    "veröffentlichten Zahlen eine solche Zahl verraten."
+SUPPRESSED_REASON_DE = (
+    "Gesperrt (Geheimhaltung): Die Zahl beruht auf {few} oder würde zusammen mit den anderen veröffentlichten Zahlen "
+    "eine solche Zahl verraten."
 )
+
+
+def suppressed_reason(threshold: int | None = None) -> str:
+    """Why a figure of the Kreis-held extracts is not shown, with the threshold the published data were suppressed
+    with (`threshold`, else the snapshot's: IM_SUPPRESSION_THRESHOLD of the build, default 5)."""
+    threshold = threshold if threshold is not None else serving.suppression_threshold()
+    few = f"weniger als {format_number(threshold)} Fällen" if threshold else "sehr wenigen Fällen"
+    return SUPPRESSED_REASON_DE.format(few=few)
 
 
 def published_snapshot(*, needs_indicators: bool = True) -> dict:

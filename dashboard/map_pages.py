@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import map_svg as map_svg_module
 from dashboard import maps, serving
 from dashboard.boundaries import GEMEINDE, KREIS, BoundaryLoad
-from dashboard.common import SUPPRESSED_REASON, show_svg, url_choice
+from dashboard.common import show_svg, suppressed_reason, url_choice
 from dashboard.formatting import format_number, format_stand
 from dashboard.labels import (
     STATUS_LATER, STATUS_NO_DATA, STATUS_NOTHING, STATUS_SUPPRESSED, table_label, value_status,
@@ -42,10 +42,9 @@ TILE_MAP_NOTE = (
     "maßstäblich."
 )
 
-# What the table says for a unit without a value: our own suppression (is_suppressed) has SUPPRESSED_REASON; a
+# What the table says for a unit without a value: our own suppression (is_suppressed) has suppressed_reason(); a
 # value the source itself withholds says which symbol it carries (docs/sources.md, Symbols).
 STATUS_NOTES = {
-    STATUS_SUPPRESSED: SUPPRESSED_REASON,
     STATUS_NO_DATA: "Keine Daten: Die Quelle enthält für dieses Gebiet und Jahr keinen Wert.",
     STATUS_NOTHING: "Nichts vorhanden (Zeichen „-“ der amtlichen Statistik).",
     STATUS_LATER: "Fällt später an (Zeichen „...“ der amtlichen Statistik).",
@@ -145,7 +144,9 @@ def status_note(status, flag, is_suppressed) -> str:
     if not _is_status(status):
         return ""
     if status == STATUS_SUPPRESSED and not is_suppressed and isinstance(flag, str):
-        return SOURCE_WITHHELD_NOTES.get(flag, SUPPRESSED_REASON)
+        return SOURCE_WITHHELD_NOTES.get(flag) or suppressed_reason()
+    if status == STATUS_SUPPRESSED:
+        return suppressed_reason()
     return STATUS_NOTES.get(status, status)
 
 

@@ -91,6 +91,15 @@ def indicators() -> pd.DataFrame:
     return query("select * from indicators order by indicator_id")
 
 
+def suppression_threshold() -> int | None:
+    """The confidentiality threshold the published figures were suppressed with (indicators.suppression_threshold,
+    IM_SUPPRESSION_THRESHOLD of the build); None for a snapshot published before it was served."""
+    frame = indicators()
+    if frame.empty or "suppression_threshold" not in frame.columns:
+        return None
+    return int(frame["suppression_threshold"].iloc[0])
+
+
 def indicator(indicator_id: str) -> dict:
     frame = query("select * from indicators where indicator_id = ?", indicator_id)
     return frame.iloc[0].to_dict() if len(frame) else {}

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import map_pages, map_svg, maps
 from dashboard.boundaries import GEMEINDE, KREIS, load_boundaries
-from dashboard.common import SUPPRESSED_REASON
+from dashboard.common import suppressed_reason
 from dashboard.formatting import format_number, format_value
 from tests.conftest import PROJECT_ROOT, SHARED_DIR
 
@@ -25,6 +25,13 @@ GEO_DIR = SHARED_DIR / "reference" / "geo"
 OLPE = "05966"
 METTMANN = "05158"
 BKG_NOTE = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+
+
+def _reason(served) -> str:
+    """The suppression note the pages show: with the threshold the snapshot was built with (5 in the demo)."""
+    [(threshold,)] = served.serving("select distinct suppression_threshold from indicators")
+    assert threshold == 5  # the default; the dbt unit test of the mart indicators covers another value
+    return suppressed_reason(threshold)
 
 
 @pytest.fixture
@@ -162,7 +169,7 @@ def test_gemeinden_page_restores_the_url_and_shows_the_snapshot_with_suppressed_
     for ags, row in expected.iterrows():
         shown = table.loc[ags]
         if row["is_suppressed"]:
-            assert shown["Wert (%)"] == "gesperrt" and shown["Hinweis"] == SUPPRESSED_REASON
+            assert shown["Wert (%)"] == "gesperrt" and shown["Hinweis"] == _reason(served)
             assert shown["Zähler"] == shown["Rang im Kreis"] == "–"
         else:
             assert shown["Wert (%)"] == format_number(row["value"], 1)
@@ -194,7 +201,7 @@ def test_gemeinden_page_restores_the_url_and_shows_the_snapshot_with_suppressed_
 
     captions = " ".join(caption.value for caption in app.caption)
     assert BKG_NOTE in captions and "nrw_gemeinden.geojson" in captions
-    assert f"**gesperrt:** {SUPPRESSED_REASON}" in captions
+    assert f"**gesperrt:** {_reason(served)}" in captions
     assert "Schulauszug des Schulamts (Stand: " in captions and "**Lizenz:**" in captions
 
     # The download holds exactly the rows and columns shown, with the numbers of the snapshot
@@ -202,7 +209,7 @@ def test_gemeinden_page_restores_the_url_and_shows_the_snapshot_with_suppressed_
     assert list(csv.index) == list(table.index) and list(csv.columns) == list(table.columns)
     for ags, row in expected.iterrows():
         if row["is_suppressed"]:
-            assert pd.isna(csv.loc[ags, "Wert (%)"]) and csv.loc[ags, "Hinweis"] == SUPPRESSED_REASON
+            assert pd.isna(csv.loc[ags, "Wert (%)"]) and csv.loc[ags, "Hinweis"] == _reason(served)
         else:
             assert csv.loc[ags, "Wert (%)"] == pytest.approx(row["value"])
             assert csv.loc[ags, "Zähler"] == row["numerator"]
@@ -327,7 +334,7 @@ def test_karte_of_all_gemeinden_with_kreisfreie_staedte_and_suppressed_values(se
     assert set(table.index) == all_gemeinden
     suppressed = expected[expected["is_suppressed"]].index
     assert len(suppressed) and (table.loc[suppressed, "Wert (%)"] == "gesperrt").all()
-    assert (table.loc[suppressed, "Hinweis"] == SUPPRESSED_REASON).all()
+    assert (table.loc[suppressed, "Hinweis"] == _reason(served)).all()
     ranked = expected[expected["rank_nrw"].notna()]
     assert (table.loc[ranked.index, "Rang in NRW"] == [str(int(rank)) for rank in ranked["rank_nrw"]]).all()
     # Düsseldorf is a kreisfreie Stadt: on the Gemeinde map with the city's value, without a Gemeinde rank
@@ -375,7 +382,7 @@ def test_karte_tells_values_the_source_withholds_from_our_own_suppression(served
     assert (table["Hinweis"] == map_pages.SOURCE_WITHHELD_NOTES["."]).all()
     captions = [caption.value for caption in app.caption]
     assert f"**gesperrt:** {map_pages.SOURCE_WITHHELD_NOTES['.']}" in captions
-    assert not any(SUPPRESSED_REASON in caption for caption in captions)
+    assert not any(_reason(served) in caption for caption in captions)
     assert {metric.label: metric.value for metric in app.metric}["Kreis Olpe"] == "gesperrt"
 
 

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard import charts, profile_data, serving
 from dashboard.common import (
-    BILDUNGSKETTE, DOWNLOAD, SUPPRESSED_REASON, SUPPRESSED_TEXT, demo_banner, downloads, footer, published_snapshot, show_svg,
-    url_choice,
+    BILDUNGSKETTE, DOWNLOAD, SUPPRESSED_TEXT, demo_banner, downloads, footer, published_snapshot, show_svg,
+    suppressed_reason, url_choice,
 )
 from dashboard.formatting import format_change, format_value
 
@@ -41,7 +41,7 @@ def _tile(tile: profile_data.Tile) -> None:
     with st.container(border=True):
         if tile.is_suppressed:
             st.metric(tile.name, SUPPRESSED_TEXT, help=tile.explanation)
-            st.caption(f"{tile.period_label}: {SUPPRESSED_REASON}")
+            st.caption(f"{tile.period_label}: {suppressed_reason()}")
             st.caption(tile.source_text)
             return
         st.metric(

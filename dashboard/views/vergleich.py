@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard import comparison, profile_data, serving
 from dashboard.common import (
-    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, published_snapshot, show_svg,
-    source_note, url_choice,
+    GROUP_NAMES, demo_banner, downloads, footer, published_snapshot, show_svg,
+    source_note, suppressed_reason, url_choice,
 )
 from dashboard.formatting import format_value
 from dashboard.selections import group_choice, indicator_choice
@@ -72,7 +72,7 @@ def main() -> None:
     position = comparison.position_table(row, level)
     st.table(position, hide_index=True, hide_header=True, border="horizontal")
     if row["is_suppressed"]:
-        st.caption(SUPPRESSED_REASON)
+        st.caption(suppressed_reason())
     elif pd.isna(row["value"]):
         st.caption(f"Für {names[ags]} liegt für {year} kein Wert vor.")
     if level == "KI":

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard import serving, series_breaks, timeseries
 from dashboard.common import (
-    GROUP_NAMES, SUPPRESSED_REASON, demo_banner, downloads, footer, published_snapshot, show_svg,
-    source_note,
+    GROUP_NAMES, demo_banner, downloads, footer, published_snapshot, show_svg,
+    source_note, suppressed_reason,
 )
 from dashboard.selections import group_choice, indicator_choice, indicator_groups, url_multichoice, url_toggle
 
@@ -21,7 +21,7 @@ def _notes(frame: pd.DataFrame, breaks: list[series_breaks.SeriesBreak]) -> None
     suppressed = frame[frame["is_suppressed"]]
     if len(suppressed):
         cases = ", ".join(f"{row.name} {row.year}" for row in suppressed.itertuples())
-        lines.append(f"**Gesperrt:** {cases}. {SUPPRESSED_REASON}")
+        lines.append(f"**Gesperrt:** {cases}. {suppressed_reason()}")
     missing = frame[frame["value"].isna() & ~frame["is_suppressed"]]
     if len(missing):
         cases = ", ".join(f"{row.name} {row.year}" for row in missing.itertuples())
