@@ -139,19 +139,21 @@ def _is_status(status) -> bool:
     return isinstance(status, str) and status != ""
 
 
-def status_note(status, flag, is_suppressed) -> str:
-    """Why a unit has no value, for the table's column "Hinweis" ('' when it has one)."""
+def status_note(status, flag, is_suppressed, suppressed: str) -> str:
+    """Why a unit has no value, for the table's column "Hinweis" ('' when it has one); `suppressed`: the note of our
+    own suppression (common.suppressed_reason)."""
     if not _is_status(status):
         return ""
     if status == STATUS_SUPPRESSED and not is_suppressed and isinstance(flag, str):
-        return SOURCE_WITHHELD_NOTES.get(flag) or suppressed_reason()
+        return SOURCE_WITHHELD_NOTES.get(flag, suppressed)
     if status == STATUS_SUPPRESSED:
-        return suppressed_reason()
+        return suppressed
     return STATUS_NOTES.get(status, status)
 
 
 def _notes_of(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series([status_note(status, flag, not pd.isna(suppressed) and bool(suppressed))
+    reason = suppressed_reason()  # once per table: it reads the snapshot's threshold
+    return pd.Series([status_note(status, flag, not pd.isna(suppressed) and bool(suppressed), reason)
                       for status, flag, suppressed in zip(frame["status"], frame["flag"], frame["is_suppressed"])],
                      index=frame.index, dtype=object)
 
