@@ -37,11 +37,11 @@ def _profile_pdf(ags: str) -> bytes:
     )
 
 
-def _tile(tile: profile_data.Tile) -> None:
+def _tile(tile: profile_data.Tile, suppressed_note: str) -> None:
     with st.container(border=True):
         if tile.is_suppressed:
             st.metric(tile.name, SUPPRESSED_TEXT, help=tile.explanation)
-            st.caption(f"{tile.period_label}: {suppressed_reason()}")
+            st.caption(f"{tile.period_label}: {suppressed_note}")
             st.caption(tile.source_text)
             return
         st.metric(
@@ -98,6 +98,7 @@ def main() -> None:
             downloads(profile_data.profile_table(profile, catalogue, serving.series_breaks()), f"kreisprofil_{ags}",
                       key="profile_data")
 
+    suppressed_note = suppressed_reason()  # once per page: it reads the snapshot's threshold
     for section in BILDUNGSKETTE:
         in_section = [tile for tile in tiles if tile.section == section]
         st.subheader(section)
@@ -108,7 +109,7 @@ def main() -> None:
             columns = st.columns(3)
             for column, tile in zip(columns, in_section[start:start + 3]):
                 with column:
-                    _tile(tile)
+                    _tile(tile, suppressed_note)
     missing = profile_data.missing_indicators(tiles, catalogue)
     if missing:
         st.caption("Ohne Daten für dieses Gebiet: " + ", ".join(missing) + ".")
